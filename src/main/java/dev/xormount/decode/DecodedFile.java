@@ -1,0 +1,143 @@
+package dev.xormount.decode;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.Objects;
+
+/**
+ * One file of a fine-tune, decoded on demand from its payload and base files.
+ *
+ * <p>Decode rule, byte for byte as the publishers' {@code xor_codec.py} writes it: the decoded
+ * file has exactly the payload's length; byte {@code i} is {@code payload[i] ^ base[i]} while the
+ * base has byte {@code i}, and {@code payload[i]} after the base ends. A plain file (for example
+ * {@code added_tokens.json}) is the payload's bytes unchanged. Because every byte depends only on
+ * the two bytes at the same offset, any range decodes on its own.
+ *
+ * <p>Both sources stay open for the lifetime of this object and are read with positional reads,
+ * so one instance is safe for any number of concurrent readers. If a source is replaced on disk
+ * (a new file renamed over it), reads keep using the file that was opened. If a source is
+ * truncated in place, the read that meets the missing bytes fails with an {@link IOException}
+ * instead of returning short or padded data.
+ */
+public final class DecodedFile implements Closeable {
+    private static final ThreadLocal<ByteBuffer> BASE_SCRATCH = new ThreadLocal<>();
+
+    private final String name;
+    private final SourceFile payload;
+    private final SourceFile base;
+    private final FileChannel payloadChannel;
+    private final FileChannel baseChannel;
+
+    /**
+     * Opens both sources for reading.
+     *
+     * @param name path of the decoded file relative to its model folder, with '/' separators
+     * @param payload the payload file
+     * @param base the base file, or null for a plain file that is served as the payload's bytes
+     */
+    public DecodedFile(String name, SourceFile payload, SourceFile base) throws IOException {
+        this.name = Objects.requireNonNull(name);
+        this.payload = Objects.requireNonNull(payload);
+        this.base = base;
+        this.payloadChannel = FileChannel.open(payload.realPath(), StandardOpenOption.READ);
+        FileChannel opened = null;
+        try {
+            if (base != null) {
+                opened = FileChannel.open(base.realPath(), StandardOpenOption.READ);
+            }
+        } catch (IOException e) {
+            payloadChannel.close();
+            throw e;
+        }
+        this.baseChannel = opened;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Returns the decoded length in bytes, which is always the payload's length. */
+    public long size() {
+        return payload.size();
+    }
+
+    public SourceFile payload() {
+        return payload;
+    }
+
+    /** Returns the base file, or null for a plain file. */
+    public SourceFile base() {
+        return base;
+    }
+
+    public boolean isPlain() {
+        return base == null;
+    }
+
+    /**
+     * Decodes the bytes at {@code [position, position + target.remaining())} into {@code target},
+     * advancing its position to its limit.
+     *
+     * @throws IllegalArgumentException if the range reaches past {@link #size()}
+     * @throws IOException if a source cannot be read, or has fewer bytes than it had at mount
+     */
+    public void read(long position, ByteBuffer target) throws IOException {
+        int length = target.remaining();
+        if (position < 0 || position > size() - length) {
+            throw new IllegalArgumentException("range " + position + "+" + length + " outside " + name + " (size " + size() + ")");
+        }
+        int start = target.position();
+        readFully(payloadChannel, payload, position, target);
+        if (base == null || position >= base.size()) {
+            return;
+        }
+        int overlap = (int) Math.min(length, base.size() - position);
+        ByteBuffer scratch = baseScratch(overlap);
+        readFully(baseChannel, base, position, scratch);
+        Xor.xorInto(target, start, scratch, 0, overlap);
+    }
+
+    private static ByteBuffer baseScratch(int length) {
+        ByteBuffer scratch = BASE_SCRATCH.get();
+        if (scratch == null || scratch.capacity() < length) {
+            // Rounded up to a power of two so a thread that sees a few read sizes allocates once.
+            int capacity = Integer.highestOneBit(Math.max(length, 4096) - 1) << 1;
+            scratch = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
+            BASE_SCRATCH.set(scratch);
+        }
+        scratch.clear().limit(length);
+        return scratch;
+    }
+
+    private static void readFully(FileChannel channel, SourceFile source, long position, ByteBuffer target) throws IOException {
+        long at = position;
+        while (target.hasRemaining()) {
+            int n = channel.read(target, at);
+            if (n < 0) {
+                throw new IOException(source.path() + " ended at byte " + at + " but had " + source.size()
+                        + " bytes when mounted; the file changed on disk, remount after it is complete");
+            }
+            at += n;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            payloadChannel.close();
+        } finally {
+            if (baseChannel != null) {
+                baseChannel.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
