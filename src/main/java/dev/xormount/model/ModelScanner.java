@@ -1,0 +1,253 @@
+package dev.xormount.model;
+
+import dev.xormount.UserException;
+import dev.xormount.decode.DecodedFile;
+import dev.xormount.decode.SourceFile;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Checks a base and a payload folder and pairs their files into a {@link Model}.
+ *
+ * <p>Rules, matching the publishers' script where it has one:
+ * <ul>
+ *   <li>every regular file of the payload folder, in any sub-folder, becomes a decoded file of the
+ *       same relative path; base files the payload lacks are not shown;</li>
+ *   <li>entries whose name starts with '.' ({@code .git}, {@code .gitattributes}, the
+ *       {@code .cache} folder of {@code huggingface-cli download}) are ignored on both sides;</li>
+ *   <li>symlinks are followed (the Hugging Face hub cache links snapshots into its blob store); a
+ *       link to anything but a regular file is reported and not served;</li>
+ *   <li>a payload folder that holds exactly one sub-folder and no file the base also has is a
+ *       nested download, and the scan descends into that sub-folder;</li>
+ *   <li>a payload file that is not plain and has no base counterpart stops the scan, unless
+ *       {@code skipMissing} is set, when it is left out as the publishers' script does.</li>
+ * </ul>
+ */
+public final class ModelScanner {
+    private static final Logger log = LoggerFactory.getLogger(ModelScanner.class);
+
+    /** Git LFS pointer files are about 130 bytes; anything this large is real data. */
+    private static final int LFS_POINTER_MAX_BYTES = 1024;
+    private static final byte[] LFS_POINTER_PREFIX = "version https://git-lfs".getBytes(StandardCharsets.US_ASCII);
+    /** gzip magic plus the deflate method byte (RFC 1952); three bytes make a false match on XOR data unlikely (1 in 16.7 million). */
+    private static final byte[] GZIP_PREFIX = {0x1f, (byte) 0x8b, 0x08};
+
+    private final PlainRules plainRules;
+    private final boolean skipMissing;
+
+    public ModelScanner(PlainRules plainRules, boolean skipMissing) {
+        this.plainRules = plainRules;
+        this.skipMissing = skipMissing;
+    }
+
+    /**
+     * Scans {@code payloadDir} against {@code baseDir} and opens every decoded file.
+     *
+     * @param name the model's folder name in the mount
+     * @throws UserException for any problem the user has to fix; the message names the path
+     */
+    public Model scan(String name, Path baseDir, Path payloadDir) throws IOException {
+        Path base = checkFolder(baseDir, "base", "--base");
+        Path payload = checkFolder(payloadDir, "payload", "--payload");
+        if (Files.isSameFile(base, payload)) {
+            throw new UserException("base and payload are the same folder " + baseDir
+                    + "; pass the base model with --base and the XOR payload with --payload");
+        }
+        payload = descendNested(payload, base);
+
+        SortedMap<String, Path> payloadFiles = new TreeMap<>();
+        SortedSet<String> directories = new TreeSet<>();
+        Map<String, String> skipped = new LinkedHashMap<>();
+        walk(payload, "", payloadFiles, directories, skipped);
+        if (payloadFiles.isEmpty()) {
+            throw new UserException("payload folder " + payloadDir + " holds no files"
+                    + "; check that the download finished and that --payload names the XOR payload folder");
+        }
+
+        List<String> missingBase = new ArrayList<>();
+        List<String> lfsPointers = new ArrayList<>();
+        List<String> gzipped = new ArrayList<>();
+        SortedMap<String, SourceFile[]> pairs = new TreeMap<>();
+        for (Map.Entry<String, Path> entry : payloadFiles.entrySet()) {
+            String relative = entry.getKey();
+            SourceFile payloadFile = SourceFile.inspect(entry.getValue());
+            byte[] head = readHead(payloadFile.realPath(), LFS_POINTER_PREFIX.length);
+            boolean plain = plainRules.isPlain(relative);
+            if (payloadFile.size() <= LFS_POINTER_MAX_BYTES && startsWith(head, LFS_POINTER_PREFIX)) {
+                lfsPointers.add(relative);
+                continue;
+            }
+            if (!plain && startsWith(head, GZIP_PREFIX)) {
+                gzipped.add(relative);
+                continue;
+            }
+            SourceFile baseFile = null;
+            if (!plain) {
+                baseFile = findBase(base, relative);
+                if (baseFile == null) {
+                    missingBase.add(relative);
+                    continue;
+                }
+            }
+            pairs.put(relative, new SourceFile[] {payloadFile, baseFile});
+        }
+
+        if (!lfsPointers.isEmpty()) {
+            throw new UserException("payload files in " + payload + " are Git LFS pointers, not data: "
+                    + String.join(", ", lfsPointers) + "; run 'git lfs pull' in the payload repository");
+        }
+        if (!gzipped.isEmpty()) {
+            throw new UserException("payload files in " + payload + " are gzip-compressed (made with --compress): "
+                    + String.join(", ", gzipped) + "; gzip payloads are not served yet, decompress them with"
+                    + " 'gunzip -S .bin -c FILE > FILE.raw' and point --payload at the decompressed copies");
+        }
+        if (!missingBase.isEmpty()) {
+            if (!skipMissing) {
+                throw new UserException("base folder " + base + " lacks files the payload needs: "
+                        + String.join(", ", missingBase) + "; finish the base download, or pass --skip-missing to serve the rest");
+            }
+            for (String relative : missingBase) {
+                log.warn("Leaving out {}: no base file {} to decode it with", relative, base.resolve(relative));
+                skipped.put(relative, "no base file");
+            }
+        }
+
+        SortedMap<String, DecodedFile> files = new TreeMap<>();
+        try {
+            for (Map.Entry<String, SourceFile[]> pair : pairs.entrySet()) {
+                files.put(pair.getKey(), new DecodedFile(pair.getKey(), pair.getValue()[0], pair.getValue()[1]));
+            }
+        } catch (IOException e) {
+            for (DecodedFile file : files.values()) {
+                file.close();
+            }
+            throw new UserException("cannot open " + e.getMessage() + "; check the file's permissions", e);
+        }
+        directories.removeIf(dir -> files.keySet().stream().noneMatch(f -> f.startsWith(dir + "/")));
+        return new Model(name, payload, base, files, directories, skipped);
+    }
+
+    /**
+     * Resolves {@code folder} and checks that it is a readable folder.
+     *
+     * @param role "base" or "payload", for messages
+     * @param option the command-line option that sets the folder, for messages
+     */
+    public static Path checkFolder(Path folder, String role, String option) {
+        if (!Files.exists(folder)) {
+            throw new UserException(role + " folder " + folder + " not found; pass an existing folder with " + option);
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new UserException(role + " path " + folder + " is a file, not a folder; pass the folder that contains it with " + option);
+        }
+        if (!Files.isReadable(folder) || !Files.isExecutable(folder)) {
+            throw new UserException(role + " folder " + folder + " is not readable by this user; fix its permissions or run as its owner");
+        }
+        try {
+            return folder.toRealPath();
+        } catch (IOException e) {
+            throw new UserException(role + " folder " + folder + " cannot be resolved (" + e.getMessage() + "); check the path", e);
+        }
+    }
+
+    private Path descendNested(Path payload, Path base) throws IOException {
+        Path current = payload;
+        while (true) {
+            List<Path> entries = visibleEntries(current);
+            List<Path> folders = entries.stream().filter(Files::isDirectory).toList();
+            boolean anyFileInBase = entries.stream()
+                    .filter(Files::isRegularFile)
+                    .anyMatch(p -> Files.isRegularFile(base.resolve(p.getFileName().toString())));
+            if (folders.size() != 1 || anyFileInBase) {
+                return current;
+            }
+            Path inner = folders.get(0).toRealPath();
+            log.info("Payload folder {} holds a single folder and no model files; using {}", current, inner);
+            current = inner;
+        }
+    }
+
+    private void walk(Path dir, String prefix, SortedMap<String, Path> files, SortedSet<String> directories,
+                      Map<String, String> skipped) throws IOException {
+        for (Path entry : visibleEntries(dir)) {
+            String relative = prefix + entry.getFileName();
+            if (Files.isDirectory(entry)) {
+                directories.add(relative);
+                walk(entry, relative + "/", files, directories, skipped);
+            } else if (Files.isRegularFile(entry)) {
+                files.put(relative, entry);
+            } else {
+                String reason = describeIrregular(entry);
+                log.warn("Not serving payload entry {}: {}", entry, reason);
+                skipped.put(relative, reason);
+            }
+        }
+    }
+
+    private static SourceFile findBase(Path base, String relative) throws IOException {
+        Path candidate = base.resolve(relative);
+        if (Files.isRegularFile(candidate)) {
+            return SourceFile.inspect(candidate);
+        }
+        if (Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+            log.warn("Base entry {} is {}, so it cannot decode {}", candidate, describeIrregular(candidate), relative);
+        }
+        return null;
+    }
+
+    private static List<Path> visibleEntries(Path dir) throws IOException {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path entry : stream) {
+                if (!entry.getFileName().toString().startsWith(".")) {
+                    entries.add(entry);
+                }
+            }
+        }
+        entries.sort(null);
+        return entries;
+    }
+
+    private static String describeIrregular(Path entry) {
+        if (Files.isSymbolicLink(entry) && !Files.exists(entry)) {
+            try {
+                return "a dangling symlink to " + Files.readSymbolicLink(entry);
+            } catch (IOException e) {
+                return "a dangling symlink";
+            }
+        }
+        if (Files.isDirectory(entry)) {
+            return "a folder";
+        }
+        return "not a regular file (device, FIFO or socket)";
+    }
+
+    private static byte[] readHead(Path file, int length) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(length);
+        } catch (NoSuchFileException e) {
+            throw new UserException("payload file " + file + " vanished during the scan; wait for the download to finish", e);
+        }
+    }
+
+    private static boolean startsWith(byte[] data, byte[] prefix) {
+        return data.length >= prefix.length && Arrays.equals(data, 0, prefix.length, prefix, 0, prefix.length);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.xormount.model;
+
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which payload files are stored plain (copied, not XORed) by the publisher.
+ *
+ * <p>The publishers' script always stores {@code added_tokens.json} plain; some publishers (for
+ * example PygmalionAI) store every {@code *.json} plain. The bytes do not reveal it, so it is
+ * configuration. A glob without '/' matches a file name in any folder; a glob with '/' matches
+ * the path relative to the model folder.
+ */
+public final class PlainRules {
+    public static final String ALWAYS_PLAIN = "added_tokens.json";
+
+    private final List<String> globs;
+    private final List<PathMatcher> matchers = new ArrayList<>();
+
+    /** Creates rules for {@value #ALWAYS_PLAIN} plus {@code extraGlobs}. */
+    public PlainRules(List<String> extraGlobs) {
+        List<String> all = new ArrayList<>();
+        all.add(ALWAYS_PLAIN);
+        all.addAll(extraGlobs);
+        this.globs = List.copyOf(all);
+        for (String glob : globs) {
+            matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+        }
+    }
+
+    public static PlainRules defaults() {
+        return new PlainRules(List.of());
+    }
+
+    public List<String> globs() {
+        return globs;
+    }
+
+    /** Returns true if the file at {@code relativePath} ('/' separators) is stored plain. */
+    public boolean isPlain(String relativePath) {
+        Path relative = Path.of(relativePath);
+        for (int i = 0; i < globs.size(); i++) {
+            Path subject = globs.get(i).contains("/") ? relative : relative.getFileName();
+            if (matchers.get(i).matches(subject)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
