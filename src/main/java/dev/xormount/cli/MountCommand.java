@@ -1,0 +1,290 @@
+package dev.xormount.cli;
+
+import dev.xormount.UserException;
+import dev.xormount.cache.BlockCache;
+import dev.xormount.cache.BlockReader;
+import dev.xormount.fuse.FuseMount;
+import dev.xormount.fuse.FuseSupport;
+import dev.xormount.fuse.MountpointCheck;
+import dev.xormount.fuse.ReadGuard;
+import dev.xormount.fuse.VirtualTree;
+import dev.xormount.fuse.XorFilesystem;
+import dev.xormount.model.Model;
+import dev.xormount.model.ModelScanner;
+import dev.xormount.model.PlainRules;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import jnr.posix.POSIXFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code xormount mount}: serves decoded models at a mountpoint until unmounted or signalled. */
+@Command(name = "mount",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Mounts a read-only folder with one sub-folder per payload, whose files are decoded on the fly.",
+            "Runs in the foreground until unmounted ('xormount unmount MOUNTPOINT'), Ctrl-C or SIGTERM."
+        })
+public final class MountCommand implements Callable<Integer> {
+    /** Printed on standard output by a background child once the mount serves reads. */
+    static final String READY_LINE = "xormount-ready";
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    private static volatile boolean exiting;
+
+    @Option(names = "--base", required = true, paramLabel = "DIR",
+            description = "Folder of the base model in Hugging Face layout (for LLaMA: the output of convert_llama_weights_to_hf.py).")
+    Path base;
+
+    @Option(names = "--payload", required = true, paramLabel = "DIR",
+            description = "Folder of an XOR payload. Repeat to serve several fine-tunes of the same base in one mount.")
+    List<Path> payloads;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "Folder name in the mount for the payload at the same position."
+                    + " Default: the payload folder's name without a trailing '-xor'.")
+    List<String> names = new ArrayList<>();
+
+    @Option(names = "--cache-size", paramLabel = "SIZE", defaultValue = "1G", converter = ByteSizeConverter.class,
+            description = "Memory for decoded blocks, in bytes with an optional K, M or G suffix (powers of 1024). Default: ${DEFAULT-VALUE}.")
+    long cacheSize;
+
+    @Option(names = "--block-size", paramLabel = "SIZE", defaultValue = "1M", converter = ByteSizeConverter.class,
+            description = "Bytes decoded at a time: a power of two from 4K to 64M. Default: ${DEFAULT-VALUE}.")
+    long blockSize;
+
+    @Option(names = "--read-ahead", paramLabel = "BLOCKS", defaultValue = "4",
+            description = "Blocks decoded ahead of a sequential reader, 0 to turn read-ahead off. Default: ${DEFAULT-VALUE}.")
+    int readAheadBlocks;
+
+    @Option(names = "--plain", paramLabel = "GLOB",
+            description = "Payload files stored plain, not XORed, in addition to added_tokens.json."
+                    + " A glob without '/' matches file names (PygmalionAI: --plain '*.json'). Repeatable.")
+    List<String> plainGlobs = new ArrayList<>();
+
+    @Option(names = "--skip-missing",
+            description = "Serve the other files when the base lacks some payload files, instead of refusing to mount.")
+    boolean skipMissing;
+
+    @Option(names = "--allow-other",
+            description = "Let other users read the mount (the kernel still checks each file's owner and read bits)."
+                    + " Non-root users need 'user_allow_other' in /etc/fuse.conf.")
+    boolean allowOther;
+
+    @Option(names = "--background",
+            description = "Return once the mount serves reads, leaving a daemon that logs to --log-file.")
+    boolean background;
+
+    @Option(names = "--log-file", paramLabel = "FILE",
+            description = "Append log lines to FILE instead of standard error."
+                    + " Default with --background: mount.log in the state folder.")
+    Path logFile;
+
+    @Option(names = "--pid-file", paramLabel = "FILE",
+            description = "Write the daemon's process id to FILE while it runs.")
+    Path pidFile;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Folder for logs and saved state. Default: $XDG_CACHE_HOME/xormount or ~/.cache/xormount.")
+    Path stateDir;
+
+    @Option(names = "--daemon-child", hidden = true,
+            description = "Internal: this process is the daemon started by --background.")
+    boolean daemonChild;
+
+    @Mixin
+    Main.CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "MOUNTPOINT", description = "An existing empty folder to mount on.")
+    Path mountpoint;
+
+    /** Tells the shutdown hook that the process is exiting on its own, with its own exit code. */
+    static void markExiting() {
+        exiting = true;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        validateOptions();
+        if (background && !daemonChild) {
+            return Background.launch(this);
+        }
+        try {
+            return serve();
+        } catch (UserException e) {
+            if (daemonChild) {
+                System.out.println("xormount-error " + e.getMessage());
+                System.out.flush();
+            }
+            throw e;
+        }
+    }
+
+    private int serve() throws IOException, InterruptedException {
+        Logger log = LoggerFactory.getLogger(MountCommand.class);
+        boolean root = POSIXFactory.getJavaPOSIX().getuid() == 0;
+        FuseSupport.check(root);
+
+        Path baseFolder = ModelScanner.checkFolder(base, "base", "--base");
+        List<Model> models = scanModels(baseFolder);
+        List<Path> sources = new ArrayList<>();
+        sources.add(baseFolder);
+        models.forEach(m -> sources.add(m.payloadDir()));
+        Path target = MountpointCheck.check(mountpoint, sources);
+
+        ThreadPoolExecutor readAhead = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(64), runnable -> {
+                    Thread thread = new Thread(runnable, "read-ahead");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        BlockCache cache = new BlockCache(cacheSize, (int) blockSize, Runnable::run);
+        BlockReader reader = new BlockReader(cache, readAhead, readAheadBlocks);
+        XorFilesystem filesystem;
+        try {
+            filesystem = new XorFilesystem(new VirtualTree(models, Map.of()), reader, ReadGuard.ALLOW_ALL);
+        } catch (LinkageError | IllegalStateException e) {
+            throw FuseSupport.libraryMissing(e);
+        }
+
+        FuseMount mount = FuseMount.start(filesystem, target, fuseOptions(), common.verbose, CONNECT_TIMEOUT);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(mount, models), "unmount-on-exit"));
+        writePidFile();
+        for (Model model : models) {
+            log.info("Serving {} files of {} at {} (payload {}, base {})", model.files().size(), model.name(),
+                    target.resolve(model.name()), model.payloadDir(), model.baseDir());
+        }
+        if (daemonChild) {
+            System.out.println(READY_LINE);
+            System.out.flush();
+            System.out.close();
+        }
+
+        mount.awaitUnmounted();
+        log.info("Unmounted {}", target);
+        readAhead.shutdownNow();
+        closeAll(models);
+        deletePidFile();
+        return ExitCodes.OK;
+    }
+
+    private void validateOptions() {
+        if (blockSize < 4096 || blockSize > (64 << 20) || Long.bitCount(blockSize) != 1) {
+            throw new UserException("invalid --block-size " + blockSize + ": use a power of two from 4K to 64M, for example 1M");
+        }
+        if (cacheSize < 2 * blockSize) {
+            throw new UserException("--cache-size " + cacheSize + " is smaller than two blocks of " + blockSize
+                    + " bytes; raise --cache-size or lower --block-size");
+        }
+        if (readAheadBlocks < 0 || readAheadBlocks > 256) {
+            throw new UserException("invalid --read-ahead " + readAheadBlocks + ": use 0 to 256 blocks");
+        }
+        if (!names.isEmpty() && names.size() != payloads.size()) {
+            throw new UserException(names.size() + " --name values for " + payloads.size()
+                    + " --payload folders; give one --name per --payload, in the same order, or none");
+        }
+    }
+
+    private List<Model> scanModels(Path baseFolder) throws IOException {
+        ModelScanner scanner = new ModelScanner(new PlainRules(plainGlobs), skipMissing);
+        List<Model> models = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        try {
+            for (int i = 0; i < payloads.size(); i++) {
+                String name = names.isEmpty() ? defaultName(payloads.get(i)) : names.get(i);
+                if (name.isEmpty() || name.startsWith(".") || name.contains("/")) {
+                    throw new UserException("invalid model name '" + name + "': use a folder name that does not start with '.', via --name");
+                }
+                if (!seen.add(name)) {
+                    throw new UserException("two payloads would both be served as '" + name + "'; give each a distinct --name");
+                }
+                models.add(scanner.scan(name, baseFolder, payloads.get(i)));
+            }
+        } catch (UserException | IOException e) {
+            closeAll(models);
+            throw e;
+        }
+        return models;
+    }
+
+    /** Returns the payload folder's name without a trailing "-xor". */
+    static String defaultName(Path payload) {
+        Path name = payload.toAbsolutePath().normalize().getFileName();
+        String text = name == null ? "model" : name.toString();
+        return text.endsWith("-xor") && text.length() > 4 ? text.substring(0, text.length() - 4) : text;
+    }
+
+    List<String> fuseOptions() {
+        List<String> options = new ArrayList<>(List.of(
+                "ro",
+                "fsname=xormount",
+                "subtype=xormount",
+                // The kernel checks owner and mode bits itself, so sharing with --allow-other
+                // cannot widen access beyond what getattr reports.
+                "default_permissions",
+                "noatime",
+                // The tree never changes while mounted, so the kernel may keep names and
+                // attributes for a long time instead of asking again on every open.
+                "entry_timeout=3600",
+                "attr_timeout=3600",
+                "negative_timeout=60"));
+        if (allowOther) {
+            options.add("allow_other");
+        }
+        return options;
+    }
+
+    private void stopOnSignal(FuseMount mount, List<Model> models) {
+        if (exiting || mount.isUnmounted()) {
+            return;
+        }
+        LoggerFactory.getLogger(MountCommand.class).info("Signal received, unmounting {}", mount.mountpoint());
+        mount.close();
+        closeAll(models);
+        deletePidFile();
+        // Exit 0 after a clean unmount on SIGINT/SIGTERM, as a service manager expects.
+        Runtime.getRuntime().halt(ExitCodes.OK);
+    }
+
+    private void writePidFile() throws IOException {
+        if (pidFile != null) {
+            Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+        }
+    }
+
+    private void deletePidFile() {
+        if (pidFile != null) {
+            try {
+                Files.deleteIfExists(pidFile);
+            } catch (IOException e) {
+                LoggerFactory.getLogger(MountCommand.class).warn("Could not delete pid file {}: {}", pidFile, e.toString());
+            }
+        }
+    }
+
+    private static void closeAll(List<Model> models) {
+        for (Model model : models) {
+            try {
+                model.close();
+            } catch (IOException e) {
+                LoggerFactory.getLogger(MountCommand.class).warn("Closing the sources of {} failed: {}", model.name(), e.toString());
+            }
+        }
+    }
+}
