@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -32,7 +33,14 @@ import java.util.concurrent.atomic.LongAdder;
  * libfuse's thread pool and the read-ahead executor bound in practice, but no code here enforces it.
  */
 public final class BlockCache {
+    /** Fills a block's buffer with decoded bytes; tests replace it to slow down or fail loads. */
+    @FunctionalInterface
+    interface Loader {
+        void load(DecodedFile file, long position, ByteBuffer target) throws IOException;
+    }
+
     private final AsyncCache<BlockKey, ByteBuffer> cache;
+    private final Loader loader;
     private final int blockSize;
     private final long maxBytes;
     private final LongAdder hits = new LongAdder();
@@ -46,6 +54,11 @@ public final class BlockCache {
      * @param maintenance runs Caffeine's eviction work; {@code Runnable::run} makes it synchronous
      */
     public BlockCache(long maxBytes, int blockSize, Executor maintenance) {
+        this(maxBytes, blockSize, maintenance, DecodedFile::read);
+    }
+
+    BlockCache(long maxBytes, int blockSize, Executor maintenance, Loader loader) {
+        this.loader = loader;
         if (blockSize < 4096) {
             throw new IllegalArgumentException("block size " + blockSize + " is below the minimum of 4096 bytes");
         }
@@ -136,21 +149,35 @@ public final class BlockCache {
             long start = key.index() * blockSize;
             int length = (int) Math.min(blockSize, key.file().size() - start);
             ByteBuffer block = ByteBuffer.allocateDirect(length).order(ByteOrder.nativeOrder());
-            key.file().read(start, block);
+            loader.load(key.file(), start, block);
             block.flip();
             loading.complete(block.asReadOnlyBuffer().order(ByteOrder.nativeOrder()));
         } catch (IOException | RuntimeException | Error e) {
             loadFailures.increment();
             // Remove before completing, so no reader can pick up the failed future after its waiters.
             cache.asMap().remove(key, loading);
-            loading.completeExceptionally(e);
+            loading.completeExceptionally(new LoadFailed(e));
+        }
+    }
+
+    /**
+     * Carries a load's failure to its waiters. It extends CancellationException only because
+     * Caffeine logs a warning with a stack trace for every other exception of a failed load, and
+     * the caller already logs the failure once with the path involved.
+     */
+    private static final class LoadFailed extends CancellationException {
+        private static final long serialVersionUID = 1L;
+
+        LoadFailed(Throwable cause) {
+            super(cause.toString());
+            initCause(cause);
         }
     }
 
     private static ByteBuffer await(CompletableFuture<ByteBuffer> future) throws IOException {
         try {
             return future.join();
-        } catch (CompletionException e) {
+        } catch (LoadFailed | CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io) {
                 throw io;
