@@ -30,6 +30,14 @@ public final class Main {
         return commandLine().execute(args);
     }
 
+    /** Runs one command line with its output and error text sent to the given writers. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine commandLine = commandLine();
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        return commandLine.execute(args);
+    }
+
     /** Returns the arguments this process was started with, for a background child to repeat. */
     static List<String> rawArgs() {
         return rawArgs;

@@ -143,6 +143,14 @@ public final class MountCommand implements Callable<Integer> {
 
         Path baseFolder = ModelScanner.checkFolder(base, "base", "--base");
         List<Model> models = scanModels(baseFolder);
+        try {
+            return serve(models, baseFolder, log);
+        } finally {
+            closeAll(models);
+        }
+    }
+
+    private int serve(List<Model> models, Path baseFolder, Logger log) throws IOException, InterruptedException {
         List<Path> sources = new ArrayList<>();
         sources.add(baseFolder);
         models.forEach(m -> sources.add(m.payloadDir()));
@@ -179,7 +187,6 @@ public final class MountCommand implements Callable<Integer> {
         mount.awaitUnmounted();
         log.info("Unmounted {}", target);
         readAhead.shutdownNow();
-        closeAll(models);
         deletePidFile();
         return ExitCodes.OK;
     }

@@ -16,14 +16,18 @@ public final class FuseSupport {
      * @throws UserException saying which package to install
      */
     public static void check(boolean root) {
-        if (!Files.exists(DEVICE)) {
-            throw new UserException("FUSE is not available: " + DEVICE + " is missing; install FUSE with"
+        check(DEVICE, root);
+    }
+
+    static void check(Path device, boolean root) {
+        if (!Files.exists(device)) {
+            throw new UserException("FUSE is not available: " + device + " is missing; install FUSE with"
                     + " 'sudo apt-get install fuse3 libfuse2' and load it with 'sudo modprobe fuse'"
                     + " (in a container, start it with --device /dev/fuse --cap-add SYS_ADMIN)");
         }
-        if (!Files.isReadable(DEVICE) || !Files.isWritable(DEVICE)) {
+        if (!Files.isReadable(device) || !Files.isWritable(device)) {
             if (root || !onPath("fusermount")) {
-                throw new UserException("FUSE is not usable: " + DEVICE + " is not readable and writable by this user,"
+                throw new UserException("FUSE is not usable: " + device + " is not readable and writable by this user,"
                         + " and 'fusermount' is missing; install it with 'sudo apt-get install fuse3'");
             }
         }

@@ -6,6 +6,7 @@ import dev.xormount.decode.SourceFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -244,6 +245,8 @@ public final class ModelScanner {
             return in.readNBytes(length);
         } catch (NoSuchFileException e) {
             throw new UserException("payload file " + file + " vanished during the scan; wait for the download to finish", e);
+        } catch (AccessDeniedException e) {
+            throw new UserException("payload file " + file + " is not readable by this user; fix its permissions", e);
         }
     }
 
