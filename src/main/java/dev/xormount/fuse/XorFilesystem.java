@@ -47,6 +47,7 @@ public final class XorFilesystem extends FuseStubFS {
     private final ReadGuard guard;
     private final int ownerUid;
     private final int ownerGid;
+    private final long createdMillis = System.currentTimeMillis();
     private final CompletableFuture<Void> initialized = new CompletableFuture<>();
     private final Set<String> reportedFailures = ConcurrentHashMap.newKeySet();
     private final LongAdder bytesServed = new LongAdder();
@@ -91,11 +92,14 @@ public final class XorFilesystem extends FuseStubFS {
             if (node == null) {
                 return Errno.ENOENT;
             }
-            if (node instanceof VirtualTree.Directory dir) {
+            if (node instanceof VirtualTree.Directory) {
                 stat.st_mode.set(FileStat.S_IFDIR | 0555);
                 stat.st_nlink.set(2);
                 stat.st_uid.set(ownerUid);
                 stat.st_gid.set(ownerGid);
+                setTime(stat.st_mtim, createdMillis);
+                setTime(stat.st_ctim, createdMillis);
+                setTime(stat.st_atim, createdMillis);
             } else if (node instanceof VirtualTree.File file) {
                 fillFileStat(file.file(), stat);
             } else if (node instanceof VirtualTree.Generated generated) {
