@@ -18,7 +18,8 @@ import java.util.List;
  * <p>The JVM cannot fork, so {@code --background} starts a second JVM with the same command line
  * plus a hidden {@code --daemon-child} flag, in a new session (via {@code setsid}) so that the
  * terminal's Ctrl-C does not reach it. The child logs to the log file and reports on its standard
- * output, a pipe to this process, either the ready line or one error line; then it closes that pipe.
+ * output, a pipe to this process: notes for the user (such as files left out), then either the
+ * ready line or one error line; then it closes that pipe.
  */
 final class Background {
     private Background() {}
@@ -59,6 +60,10 @@ final class Background {
                     System.out.println("Mounted at " + command.mountpoint.toAbsolutePath().normalize()
                             + " (daemon pid " + process.pid() + ", log " + logFile + ")");
                     return ExitCodes.OK;
+                }
+                if (line.startsWith(MountCommand.NOTE_PREFIX)) {
+                    System.err.println("xormount: " + line.substring(MountCommand.NOTE_PREFIX.length()));
+                    continue;
                 }
                 if (line.startsWith("xormount-error ")) {
                     process.waitFor();

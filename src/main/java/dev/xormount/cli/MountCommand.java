@@ -44,6 +44,8 @@ import picocli.CommandLine.Parameters;
 public final class MountCommand implements Callable<Integer> {
     /** Printed on standard output by a background child once the mount serves reads. */
     static final String READY_LINE = "xormount-ready";
+    /** Starts a line a background child sends for the user's terminal before it is ready. */
+    static final String NOTE_PREFIX = "xormount-note ";
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static volatile boolean exiting;
@@ -179,6 +181,12 @@ public final class MountCommand implements Callable<Integer> {
                     target.resolve(model.name()), model.payloadDir(), model.baseDir());
         }
         if (daemonChild) {
+            for (Model model : models) {
+                if (!model.skipped().isEmpty()) {
+                    System.out.println(NOTE_PREFIX + "left out of " + model.name()
+                            + ": " + String.join(", ", model.skipped().keySet()) + " (reasons in the log)");
+                }
+            }
             System.out.println(READY_LINE);
             System.out.flush();
             System.out.close();

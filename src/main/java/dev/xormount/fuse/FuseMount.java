@@ -58,14 +58,14 @@ public final class FuseMount implements AutoCloseable {
                     + timeout.toSeconds() + " s; check 'dmesg' for FUSE errors and retry");
         } catch (ExecutionException e) {
             throw new UserException("mounting at " + mountpoint + " failed (" + e.getCause().getMessage()
-                    + "); run with --verbose to see libfuse's messages", e.getCause());
+                    + "); libfuse's reason is in the line above or in the log file", e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UserException("interrupted while mounting at " + mountpoint, e);
         }
         if (!filesystem.initialized().isDone()) {
             throw new UserException("libfuse could not mount at " + mountpoint
-                    + "; its message is above (run with --verbose for details)");
+                    + "; its reason is in the line above or in the log file");
         }
         return mount;
     }
@@ -80,6 +80,14 @@ public final class FuseMount implements AutoCloseable {
             loopEnded.get();
         } catch (ExecutionException e) {
             log.warn("The FUSE loop for {} ended with an error: {}", mountpoint, e.getCause().toString());
+        }
+    }
+
+    private boolean isStillMounted() {
+        try {
+            return MountTable.find(mountpoint).isPresent();
+        } catch (java.io.IOException e) {
+            return true;
         }
     }
 
@@ -101,6 +109,10 @@ public final class FuseMount implements AutoCloseable {
         }
         unmounted = true;
         String error = MountTable.unmount(mountpoint, false);
+        if (error != null && !isStillMounted()) {
+            // jnr-fuse's own shutdown hook detaches the mount on SIGTERM too; whichever runs first wins.
+            error = null;
+        }
         if (error != null) {
             log.warn("Unmounting {} failed ({}); detaching it lazily instead", mountpoint, error);
             error = MountTable.unmount(mountpoint, true);
