@@ -189,11 +189,10 @@ public final class Auditor implements ReadGuard {
         MessageDigest digest = Md5.newDigest();
         ByteBuffer buffer = ByteBuffer.allocateDirect(Md5.READ_SIZE);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            while (true) {
-                limiter.acquire(buffer.capacity());
-                if (channel.read(buffer.clear()) <= 0) {
-                    break;
-                }
+            int n;
+            while ((n = channel.read(buffer.clear())) > 0) {
+                // The limiter books these bytes and delays the next read if they exceed the rate.
+                limiter.acquire(n);
                 digest.update(buffer.flip());
             }
         }

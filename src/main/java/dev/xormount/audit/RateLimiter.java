@@ -1,6 +1,7 @@
 package dev.xormount.audit;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -18,6 +19,7 @@ public final class RateLimiter {
     private final double bytesPerSecond;
     private final LongSupplier nanoClock;
     private final Sleeper sleeper;
+    private final LongAdder acquired = new LongAdder();
     private long nextFree;
     private boolean started;
 
@@ -40,8 +42,14 @@ public final class RateLimiter {
         return bytesPerSecond > 0;
     }
 
+    /** Returns the bytes passed to {@link #acquire} so far, whether or not a cap is set. */
+    public long bytesAcquired() {
+        return acquired.sum();
+    }
+
     /** Waits until {@code bytes} more bytes fit in the rate, then counts them as read. */
     public void acquire(long bytes) throws InterruptedException {
+        acquired.add(Math.max(0, bytes));
         if (!isLimited() || bytes <= 0) {
             return;
         }
