@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files are hashed one at a time in the order of the mount, each in reads of
  * {@link Md5#READ_SIZE} bytes, and every read, including the base file's when a mismatch is
- * diagnosed, passes the {@link RateLimiter} first. Results are looked up in and saved to an
+ * diagnosed, passes the {@link RateLimiter} first. With {@link #yieldTo}, the audit also pauses
+ * before each read of a decoded file while readers of the mount are active, so a loader gets
+ * the CPU; a loader that reads without pause therefore holds the audit back until it is done. Results are looked up in and saved to an
  * {@link AuditStore} per model. The audit runs on whatever executor {@link #start} gets, so tests
  * can run it on the calling thread.
  */
@@ -52,6 +55,11 @@ public final class Auditor implements ReadGuard {
     private final Diagnoser diagnoser;
     private final AuditMode mode;
     private volatile boolean stopped;
+    private LongSupplier readerActivity = () -> 0;
+    private RateLimiter.Sleeper pauser = nanos -> { };
+    private long pauseNanos;
+    /** The reader activity seen by the previous read; only the audit thread uses it. */
+    private long lastActivity;
 
     /**
      * @param onMismatch called once per mismatched file before reads are refused, for example to drop its cached blocks
@@ -94,6 +102,19 @@ public final class Auditor implements ReadGuard {
     /** Returns the audit of every file, in mount order. */
     public List<FileAudit> files() {
         return List.copyOf(ordered);
+    }
+
+    /**
+     * Makes the audit wait before each read, when {@code activity} changed since the previous
+     * read, until it stays unchanged for {@code pauseNanos}. Call before {@link #start}.
+     *
+     * @param activity a counter that grows while readers are active, such as the bytes served
+     * @param sleeper waits for {@code pauseNanos}; tests pass a fake
+     */
+    public void yieldTo(LongSupplier activity, RateLimiter.Sleeper sleeper, long pauseNanos) {
+        this.readerActivity = activity;
+        this.pauser = sleeper;
+        this.pauseNanos = pauseNanos;
     }
 
     /** Submits {@link #runAll()} to {@code executor} and returns at once. */
@@ -174,6 +195,7 @@ public final class Auditor implements ReadGuard {
                 return null;
             }
             int length = (int) Math.min(buffer.capacity(), file.size() - position);
+            waitForIdleReaders();
             limiter.acquire(length);
             buffer.clear().limit(length);
             file.read(position, buffer);
@@ -183,6 +205,16 @@ public final class Auditor implements ReadGuard {
             audit.progress(position);
         }
         return Md5.hex(digest);
+    }
+
+    /** Returns at once if no reader was active since the previous call, else once readers pause. */
+    private void waitForIdleReaders() throws InterruptedException {
+        long now = readerActivity.getAsLong();
+        while (now != lastActivity && !stopped) {
+            lastActivity = now;
+            pauser.sleep(pauseNanos);
+            now = readerActivity.getAsLong();
+        }
     }
 
     private String hashSourceFile(Path path) throws IOException, InterruptedException {

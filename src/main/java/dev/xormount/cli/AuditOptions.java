@@ -27,6 +27,13 @@ final class AuditOptions {
      */
     static final String DEFAULT_RATE = "200";
 
+    /**
+     * The audit reads only after the mount served no bytes for this long: 50 ms is longer than the
+     * gap between a loader's back-to-back reads, and short enough that the audit resumes soon after
+     * the loader stops.
+     */
+    static final long READER_IDLE_NANOS = 50_000_000L;
+
     @Option(names = "--audit", paramLabel = "MODE", defaultValue = "background",
             description = "Check decoded files against their published md5: off, background (after the mount serves)"
                     + " or first (before it serves). Default: ${DEFAULT-VALUE}.")

@@ -173,6 +173,7 @@ public final class MountCommand implements Callable<Integer> {
             throw FuseSupport.libraryMissing(e);
         }
         status.bytesServed(filesystem::bytesServed);
+        auditor.yieldTo(filesystem::bytesServed, TimeUnit.NANOSECONDS::sleep, AuditOptions.READER_IDLE_NANOS);
         if (audit.mode == AuditMode.FIRST) {
             auditor.runAll();
         }

@@ -209,4 +209,22 @@ class AuditorTest {
             assertEquals(AuditState.PENDING, file.state(), file.file().name());
         }
     }
+
+    @Test
+    void yieldTo_activeReaders_pausesUntilIdle() throws Exception {
+        Model model = new ModelScanner(PlainRules.defaults(), false).scan("tiny-llama-sft", demo.base(), demo.payload());
+        opened.add(model);
+        Auditor auditor = new Auditor(List.of(new Auditor.Plan(model, known, AuditStore.inMemory())), AuditMode.BACKGROUND,
+                countingLimiter(), MismatchPolicy.EIO, invalidated::add);
+        // Readers are active for the first three checks (the counter grows), then stop for good.
+        long[] served = {0};
+        int[] checks = {0};
+        List<Long> pauses = new ArrayList<>();
+        auditor.yieldTo(() -> ++checks[0] <= 3 ? served[0] += 4096 : served[0], pauses::add, 50_000_000L);
+
+        auditor.start(Runnable::run);
+
+        assertEquals(List.of(50_000_000L, 50_000_000L, 50_000_000L), pauses);
+        assertTrue(auditor.files().stream().allMatch(f -> f.state() == AuditState.VERIFIED));
+    }
 }
