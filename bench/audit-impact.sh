@@ -2,9 +2,9 @@
 # Measures how much the background audit slows a loader that reads every decoded file once in
 # order, as transformers' torch.load does: sequential 1 MiB reads through the mount.
 #
-# Makes a synthetic model (random base and payload shards, FILES x SIZE_MIB MiB each), records the
-# decoded md5s with an unaudited mount, then times the loader against fresh mounts with the audit
-# off, at the default --audit-rate, and with no rate cap. Each case runs RUNS times.
+# Makes a synthetic model of random base and payload shards, FILES x SIZE_MIB MiB each, and records
+# the decoded md5s with an unaudited mount. Then it times the loader against fresh mounts with the
+# audit off, at the default --audit-rate, and with no rate cap. Each case runs RUNS times.
 #
 # Usage: bench/audit-impact.sh [FILES] [SIZE_MIB] [RUNS]     (defaults: 4 256 2)
 # Needs: a built target/xormount.jar, FUSE, and FILES*SIZE_MIB*2 MiB free under $TMPDIR.

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * {@link Md5#READ_SIZE} bytes, and every read, including the base file's when a mismatch is
  * diagnosed, passes the {@link RateLimiter} first. With {@link #yieldTo}, the audit also pauses
  * before each read of a decoded file while readers of the mount are active, so a loader gets
- * the CPU; a loader that reads without pause therefore holds the audit back until it is done. Results are looked up in and saved to an
+ * the CPU. A loader that reads without pause therefore delays the audit until it stops. Results are looked up in and saved to an
  * {@link AuditStore} per model. The audit runs on whatever executor {@link #start} gets, so tests
  * can run it on the calling thread.
  */

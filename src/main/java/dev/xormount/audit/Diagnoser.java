@@ -41,7 +41,8 @@ public final class Diagnoser {
                     + " is a git-lfs pointer, not the data; run 'git lfs pull' in the payload repository");
         }
         if (file.isPlain()) {
-            return payloadAtFault(file, "the payload file " + file.payload().path() + " is stored plain");
+            return payloadAtFault(file, "the payload file " + file.payload().path()
+                    + " is served as is (plain: added_tokens.json or a --plain glob)");
         }
         if (expectedBaseMd5 != null) {
             Path base = file.base().realPath();
@@ -76,9 +77,10 @@ public final class Diagnoser {
         if (isDecodedZipTruncated(file)) {
             return truncatedPayload(file);
         }
-        if (file.isPlain() && file.name().endsWith(".json")) {
-            return new Diagnosis(Diagnosis.Side.PAYLOAD, context + " and differs from the published file,"
-                    + " for example by CRLF line endings or an edit; download it again");
+        if (file.isPlain()) {
+            return new Diagnosis(Diagnosis.Side.PAYLOAD, context + " and differs from the published file:"
+                    + " it is damaged or edited (CRLF line endings), or the publisher XORed it and a --plain glob"
+                    + " matches it by mistake; download it again or drop that glob");
         }
         return new Diagnosis(Diagnosis.Side.PAYLOAD, context + ", so the payload file " + file.payload().path()
                 + " is damaged or from another release; download it again");

@@ -11,11 +11,13 @@ import dev.xormount.checksum.ChecksumIndex.KnownModel;
 import dev.xormount.checksum.Manifest;
 import dev.xormount.decode.DecodedFile;
 import dev.xormount.model.Model;
+import dev.xormount.model.PlainRules;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 /** The {@code mount} options of the checksum audit, and the {@link Auditor} they describe. */
@@ -79,10 +81,30 @@ final class AuditOptions {
             if (mode != AuditMode.OFF) {
                 known = manifests.isEmpty() ? index.modelFor(model.name(), model.files().keySet()).orElse(null) : fromOption(index, manifests.get(i));
             }
+            if (known != null) {
+                warnOnPlainDifferences(model, known);
+            }
             String key = model.name() + "\n" + model.payloadDir() + "\n" + model.baseDir();
             plans.add(new Auditor.Plan(model, known, AuditStore.open(stateDir.resolve("audit"), key)));
         }
         return new Auditor(plans, mode, RateLimiter.ofMegabytesPerSecond(rateMegabytes), policy, onMismatch);
+    }
+
+    /**
+     * Logs each file that the index says the publisher stores plain but the mount decodes, or the
+     * other way round: its audit will fail until --plain matches the publisher's choice.
+     */
+    private static void warnOnPlainDifferences(Model model, KnownModel known) {
+        PlainRules published = new PlainRules(known.plain());
+        for (DecodedFile file : model.files().values()) {
+            boolean plainInIndex = published.isPlain(file.name());
+            if (plainInIndex != file.isPlain()) {
+                LoggerFactory.getLogger(AuditOptions.class).warn(
+                        "{}/{} is {} in the payload according to {}, but this mount {} it; {}", model.name(), file.name(),
+                        plainInIndex ? "stored plain" : "XORed", known.decoded().name(), file.isPlain() ? "copies" : "decodes",
+                        plainInIndex ? "add --plain '" + file.name() + "'" : "remove the --plain glob that matches it");
+            }
+        }
     }
 
     /** Returns the model of a --checksums file, with its base manifest when the index pairs one with it. */

@@ -180,14 +180,18 @@ class AuditMountIT {
     @Test
     void remount_unchangedSources_reusesResults_touchedSourceReaudited() throws Exception {
         try (MountedXormount mount = mount()) {
-            StatusReport first = awaitAudit(mount);
-            assertTrue(first.files().stream().allMatch(f -> f.state().equals("verified") && !f.reused()), first.toString());
+            for (StatusReport.FileEntry file : awaitAudit(mount).files()) {
+                assertEquals("verified", file.state(), file.path());
+                assertFalse(file.reused(), file.path());
+            }
             assertEquals(0, mount.unmountAndWait(), mount.output());
         }
 
         try (MountedXormount mount = mount()) {
-            StatusReport second = awaitAudit(mount);
-            assertTrue(second.files().stream().allMatch(f -> f.state().equals("verified") && f.reused()), second.toString());
+            for (StatusReport.FileEntry file : awaitAudit(mount).files()) {
+                assertEquals("verified", file.state(), file.path());
+                assertTrue(file.reused(), file.path());
+            }
             assertTrue(mount.output().contains("10 results reused from the state folder"), mount.output());
             assertEquals(0, mount.unmountAndWait(), mount.output());
         }
@@ -237,7 +241,10 @@ class AuditMountIT {
             StatusReport report = readStatus(mount);
 
             assertEquals("off", report.audit().mode());
-            assertTrue(report.files().stream().allMatch(f -> f.state().equals("unchecked") && f.expected() == null), report.toString());
+            for (StatusReport.FileEntry file : report.files()) {
+                assertEquals("unchecked", file.state(), file.path());
+                assertNull(file.expected(), file.path());
+            }
             assertGoodFilesServed(mount, null);
         }
     }
@@ -268,8 +275,9 @@ class AuditMountIT {
             StringBuilder status = new StringBuilder();
             assertEquals(0, runCli(status, "status", mount.mountpoint().toString()), status.toString());
             assertTrue(status.toString().contains(MODEL + "/" + SHARD), status.toString());
-            assertTrue(status.toString().lines().anyMatch(l -> l.contains(SHARD) && l.contains("mismatch") && l.contains("base at fault")),
-                    status.toString());
+            String row = status.toString().lines().filter(l -> l.startsWith(MODEL + "/" + SHARD)).findFirst().orElseThrow();
+            assertTrue(row.contains(" mismatch "), row);
+            assertTrue(row.contains("base at fault"), row);
             assertTrue(status.toString().contains("Audit (background, on mismatch eio): 10 of 10 files done"), status.toString());
 
             StringBuilder verify = new StringBuilder();

@@ -57,7 +57,7 @@ class ChecksumIndexTest {
     }
 
     @Test
-    void modelFor_subsetOfFiles_fallsBackToModelName() throws Exception {
+    void modelFor_partialFileSet_matchesByName() throws Exception {
         Set<String> files = Set.of("config.json");
 
         assertEquals("tiny-llama-sft.md5", committed().modelFor("tiny-llama-sft", files).orElseThrow().decoded().name());

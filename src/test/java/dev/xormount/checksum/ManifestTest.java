@@ -20,7 +20,7 @@ class ManifestTest {
     Path temp;
 
     @Test
-    void parse_md5sumLines_dropsDotSlashAndLowersHex() {
+    void parse_md5sumLines_normalizesPathsAndHex() {
         Manifest manifest = Manifest.parse("m.md5", """
                 # comment
                 0123456789ABCDEF0123456789abcdef  ./b.json

@@ -44,6 +44,13 @@ class VerifyCommandTest {
         return out.toString().lines().toList();
     }
 
+    /** Returns the output line about {@code path} that starts with {@code outcome}; fails if there is none. */
+    private String line(String outcome, String path) {
+        String prefix = String.format("%-10s%s  ", outcome, path);
+        return lines().stream().filter(l -> l.startsWith(prefix)).findFirst()
+                .orElseThrow(() -> new AssertionError("no line starting '" + prefix + "' in:\n" + out));
+    }
+
     @Test
     void verify_demoTrees_passWithAutoPickedManifest() {
         assertEquals(ExitCodes.OK, verify("verify", Repo.demoFinetuned().toString()), err.toString());
@@ -63,8 +70,8 @@ class VerifyCommandTest {
         int code = verify("verify", demo.base().toString());
 
         assertEquals(ExitCodes.CHECK_FAILED, code);
-        String expected = "MISMATCH  " + SHARD + "  expected 9280e0ca8a17b4541d58591a0eb7bcbe  actual ";
-        assertTrue(lines().stream().anyMatch(l -> l.startsWith(expected) && l.length() == expected.length() + 32), out.toString());
+        String mismatch = line("MISMATCH", SHARD);
+        assertTrue(mismatch.matches("MISMATCH  " + SHARD + "  expected 9280e0ca8a17b4541d58591a0eb7bcbe  actual [0-9a-f]{32}"), mismatch);
         assertTrue(lines().contains("OK        config.json"), out.toString());
     }
 
@@ -75,8 +82,9 @@ class VerifyCommandTest {
 
         assertEquals(ExitCodes.CHECK_FAILED, verify("verify", demo.base().toString()));
 
-        assertTrue(lines().stream().anyMatch(l -> l.startsWith("MISMATCH  config.json  expected 98dec2ab60db37c40e5e3ad742486286")
-                && l.endsWith("(CRLF line endings: the file matches once converted to LF)")), out.toString());
+        String mismatch = line("MISMATCH", "config.json");
+        assertTrue(mismatch.contains("expected 98dec2ab60db37c40e5e3ad742486286"), mismatch);
+        assertTrue(mismatch.endsWith("(CRLF line endings: the file matches once converted to LF)"), mismatch);
     }
 
     @Test
@@ -86,7 +94,8 @@ class VerifyCommandTest {
 
         assertEquals(ExitCodes.CHECK_FAILED, verify("verify", demo.decoded().toString()));
 
-        assertTrue(lines().stream().anyMatch(l -> l.startsWith("MISMATCH  " + SHARD) && l.contains("truncated")), out.toString());
+        String mismatch = line("MISMATCH", SHARD);
+        assertTrue(mismatch.contains("truncated"), mismatch);
     }
 
     @Test
@@ -96,7 +105,9 @@ class VerifyCommandTest {
 
         assertEquals(ExitCodes.CHECK_FAILED, verify("verify", demo.decoded().toString()));
 
-        assertTrue(lines().stream().anyMatch(l -> l.startsWith("MISMATCH  " + SHARD) && l.contains("git lfs pull")), out.toString());
+        String mismatch = line("MISMATCH", SHARD);
+        assertTrue(mismatch.contains("git-lfs pointer"), mismatch);
+        assertTrue(mismatch.contains("git lfs pull"), mismatch);
     }
 
     @Test

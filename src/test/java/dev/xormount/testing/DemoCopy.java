@@ -41,7 +41,7 @@ public final class DemoCopy {
         return payload;
     }
 
-    /** The copy of the demo fine-tune's original (decoded) files. */
+    /** Returns the copy of the demo fine-tune's original (decoded) files. */
     public Path decoded() {
         return decoded;
     }
