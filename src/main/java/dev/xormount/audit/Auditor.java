@@ -249,6 +249,15 @@ public final class Auditor implements ReadGuard {
         }
     }
 
+    /**
+     * Returns why reads of {@code file} fail: set once its audit found a mismatch under
+     * {@link MismatchPolicy#EIO}.
+     *
+     * <p>NOTE: with {@code --audit background}, bytes read before the audit reached a file were
+     * served unchecked, and a handle opened before the mismatch can still read pages the kernel
+     * cached then (files are opened with keep_cache). New opens and uncached reads fail with EIO.
+     * {@code --audit first} avoids both.
+     */
     @Override
     public String refusal(DecodedFile file) {
         if (policy != MismatchPolicy.EIO) {
