@@ -7,6 +7,7 @@ import dev.xormount.status.StatusReport;
 import dev.xormount.status.StatusTable;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,19 +33,21 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path file = mountpoint.resolve(StatusFile.NAME);
-        if (!Files.isDirectory(mountpoint)) {
-            throw new UserException("mountpoint " + mountpoint + " not found; pass the folder xormount is mounted on");
-        }
-        if (!Files.isRegularFile(file)) {
-            throw new UserException(mountpoint + " is not an xormount mount (no " + StatusFile.NAME
-                    + "); pass the folder given to 'xormount mount'");
-        }
         StatusReport report;
         try {
             report = StatusFile.read(file);
+        } catch (NoSuchFileException e) {
+            if (!Files.exists(mountpoint)) {
+                throw new UserException("mountpoint " + mountpoint + " not found; pass the folder xormount is mounted on", e);
+            }
+            throw new UserException(mountpoint + " is not an xormount mount (no " + StatusFile.NAME
+                    + "); pass the folder given to 'xormount mount'", e);
         } catch (JacksonException e) {
             throw new UserException("invalid status file " + file + ": " + e.getOriginalMessage()
                     + "; mount with the same xormount version as this command", e);
+        } catch (IOException e) {
+            throw new UserException("cannot read " + file + " (" + e.getMessage() + "); check that the mount is still"
+                    + " running, and clear a dead one with 'xormount unmount " + mountpoint + "'", e);
         }
         spec.commandLine().getOut().print(StatusTable.format(report));
         spec.commandLine().getOut().flush();

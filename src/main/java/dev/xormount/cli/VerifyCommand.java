@@ -5,12 +5,14 @@ import dev.xormount.checksum.ChecksumIndex;
 import dev.xormount.checksum.FileCheck;
 import dev.xormount.checksum.Manifest;
 import dev.xormount.checksum.Verifier;
+import dev.xormount.model.PlainRules;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -81,7 +83,30 @@ final class VerifyCommand implements Callable<Integer> {
         out.println(counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "))
                 + " against " + manifest.name());
         out.flush();
+        if (manifestFile == null) {
+            hintAtPayload(results, manifest, err);
+        }
         return results.stream().anyMatch(r -> r.outcome().isFailure()) ? ExitCodes.CHECK_FAILED : ExitCodes.OK;
+    }
+
+    /**
+     * Prints a hint when {@code manifest} lists decoded files and every file the publisher XORs
+     * mismatches while the plain ones match: the folder is most likely the XOR payload itself.
+     */
+    private void hintAtPayload(List<FileCheck> results, Manifest manifest, PrintWriter err) throws java.io.IOException {
+        Optional<ChecksumIndex.KnownModel> known = ChecksumIndex.loadDefault().modelWithDecoded(manifest);
+        if (known.isEmpty()) {
+            return;
+        }
+        PlainRules plain = new PlainRules(known.get().plain());
+        long xored = results.stream().filter(r -> !plain.isPlain(r.path())).count();
+        boolean allXoredDiffer = results.stream().filter(r -> !plain.isPlain(r.path()))
+                .allMatch(r -> r.outcome() == FileCheck.Outcome.MISMATCH);
+        if (xored > 0 && allXoredDiffer) {
+            err.println("Every XORed file differs from " + manifest.name() + ": if " + folder + " is the XOR payload,"
+                    + " mount it with 'xormount mount' and verify the mounted model folder instead");
+            err.flush();
+        }
     }
 
     private Manifest pickManifest(SortedMap<String, Path> files) throws java.io.IOException {

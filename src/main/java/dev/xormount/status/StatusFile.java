@@ -10,7 +10,9 @@ import dev.xormount.audit.MismatchPolicy;
 import dev.xormount.cache.CacheStats;
 import dev.xormount.fuse.VirtualTree;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +83,9 @@ public final class StatusFile implements VirtualTree.ContentSource {
 
     /** Reads a status file written by {@link #render()}. */
     public static StatusReport read(Path file) throws IOException {
-        return MAPPER.readValue(file.toFile(), StatusReport.class);
+        try (InputStream in = Files.newInputStream(file)) {
+            return MAPPER.readValue(in, StatusReport.class);
+        }
     }
 
     private static String lower(String text) {

@@ -1,6 +1,7 @@
 package dev.xormount.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xormount.checksum.ChecksumIndex;
@@ -46,8 +47,8 @@ class VerifyCommandTest {
 
     /** Returns the output line about {@code path} that starts with {@code outcome}; fails if there is none. */
     private String line(String outcome, String path) {
-        String prefix = String.format("%-10s%s  ", outcome, path);
-        return lines().stream().filter(l -> l.startsWith(prefix)).findFirst()
+        String prefix = String.format("%-10s%s", outcome, path);
+        return lines().stream().filter(l -> l.equals(prefix) || l.startsWith(prefix + "  ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no line starting '" + prefix + "' in:\n" + out));
     }
 
@@ -134,6 +135,24 @@ class VerifyCommandTest {
 
         assertTrue(lines().contains("OK        config.json"), out.toString());
         assertTrue(lines().contains("EXTRA     tokenizer.json  not in the manifest"), out.toString());
+    }
+
+    @Test
+    void verify_payloadFolder_hintsAtMounting() {
+        assertEquals(ExitCodes.CHECK_FAILED, verify("verify", Repo.demoPayload().toString()));
+
+        assertEquals("OK        added_tokens.json", line("OK", "added_tokens.json"));
+        assertTrue(err.toString().contains("is the XOR payload, mount it with 'xormount mount'"), err.toString());
+    }
+
+    @Test
+    void verify_oneBadFile_printsNoPayloadHint() throws Exception {
+        DemoCopy demo = DemoCopy.create(temp);
+        DemoCopy.corruptByte(demo.decoded().resolve(SHARD), 100);
+
+        assertEquals(ExitCodes.CHECK_FAILED, verify("verify", demo.decoded().toString()));
+
+        assertFalse(err.toString().contains("XOR payload"), err.toString());
     }
 
     @Test
