@@ -1,6 +1,6 @@
 package dev.xormount.audit;
 
-/** Where the audit of one decoded file stands. */
+/** The progress of the audit of one decoded file. */
 public enum AuditState {
     /** Waiting to be hashed. */
     PENDING,
@@ -12,7 +12,7 @@ public enum AuditState {
     MISMATCH,
     /** Not checked: no manifest lists the file, or the audit is off. */
     UNCHECKED,
-    /** Hashing failed with an I/O error; the cause holds the error. */
+    /** Hashing failed with an I/O error, which the diagnosis contains. */
     FAILED;
 
     /** Returns true for a state the audit will not change again during this mount. */

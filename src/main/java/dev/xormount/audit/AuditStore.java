@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>A result is reused only while its identity matches: the real path, size, mtime and inode of
  * both the payload and the base file, and the expected md5. Changing either source (a new
  * download, a {@code touch}) or the manifest makes the file be audited again. One JSON file per
- * model holds the latest result of each of its files; it is replaced atomically on each save.
+ * model contains the latest result of each of its files; it is replaced atomically on each save.
  */
 public final class AuditStore {
     private static final Logger log = LoggerFactory.getLogger(AuditStore.class);
@@ -61,7 +61,7 @@ public final class AuditStore {
      * Opens the results of one model under {@code folder}; a missing or unreadable file starts
      * empty, so the worst case is hashing again.
      *
-     * @param modelKey text that tells models apart, such as the model name and both source folders
+     * @param modelKey text that identifies the model, such as its name and both source folders
      */
     public static AuditStore open(Path folder, String modelKey) {
         Path file = folder.resolve("audit-" + Md5.of(modelKey.getBytes(StandardCharsets.UTF_8)) + ".json");

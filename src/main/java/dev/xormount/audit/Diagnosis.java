@@ -1,7 +1,7 @@
 package dev.xormount.audit;
 
 /**
- * Why a decoded file does not match its published md5.
+ * The reason a decoded file does not match its published md5.
  *
  * @param side the source at fault
  * @param cause the likely cause and what to do, as one sentence for a log line or the status file

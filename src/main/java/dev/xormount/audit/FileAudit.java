@@ -4,9 +4,9 @@ import dev.xormount.decode.DecodedFile;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The audit of one decoded file: what it is checked against and where the check stands.
- * Written by the audit thread and read by status renders and the read guard, so every field
- * that changes is volatile or atomic.
+ * The audit of one decoded file: its expected md5s and its progress. The audit thread writes it
+ * while status renders and the read guard read it, so every field that changes is volatile or
+ * atomic.
  */
 public final class FileAudit {
     private final String model;
@@ -92,7 +92,7 @@ public final class FileAudit {
         if (result == AuditState.VERIFIED || result == AuditState.MISMATCH) {
             bytesDone.set(file.size());
         }
-        // Written last, so a reader that sees the final state also sees the fields above.
+        // Written last, so a thread that reads the final state also reads the fields above.
         state = result;
     }
 }

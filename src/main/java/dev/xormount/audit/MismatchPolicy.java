@@ -1,6 +1,6 @@
 package dev.xormount.audit;
 
-/** What a mount does with reads of a file whose decoded md5 does not match. */
+/** The action a mount takes on reads of a file whose decoded md5 does not match. */
 public enum MismatchPolicy {
     /** Reads fail with EIO. */
     EIO,

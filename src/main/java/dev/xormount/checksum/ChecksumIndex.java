@@ -30,7 +30,7 @@ public final class ChecksumIndex {
     public static final String INDEX_FILE = "index.json";
 
     /**
-     * A decoded model the index knows.
+     * A decoded model listed in the index.
      *
      * @param decoded md5 of the decoded files
      * @param base md5 of the base files the payload was made against, or null if not published
@@ -54,7 +54,7 @@ public final class ChecksumIndex {
         this.models = models;
     }
 
-    /** An index with no manifests, for a launch without the checksums folder. */
+    /** Returns an index with no manifests, for a launch without the checksums folder. */
     public static ChecksumIndex empty() {
         return new ChecksumIndex(null, Map.of(), List.of());
     }

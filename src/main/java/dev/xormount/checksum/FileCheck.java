@@ -10,7 +10,7 @@ package dev.xormount.checksum;
  * @param note likely cause of a mismatch or the read error, or null when none is known
  */
 public record FileCheck(String path, Outcome outcome, String expected, String actual, String note) {
-    /** What a check found, in the words {@code verify} prints. */
+    /** The outcome of a check, named as {@code verify} prints it. */
     public enum Outcome {
         OK, MISMATCH, MISSING, EXTRA,
         /** The file exists but reading it failed, for example with EIO from a mount that refuses it. */

@@ -63,7 +63,7 @@ public final class KnownDefects {
 
     /**
      * Returns true if {@code head} starts a zip archive (as PyTorch's {@code .bin} and {@code .pth}
-     * files do) but {@code tail}, the last bytes of the same file, holds no end-of-central-directory
+     * files do) but {@code tail}, the last bytes of the same file, contains no end-of-central-directory
      * record: the archive was cut short.
      *
      * @param tail the file's last {@code min(size, 65557)} bytes

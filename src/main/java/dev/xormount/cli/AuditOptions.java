@@ -37,8 +37,8 @@ final class AuditOptions {
     static final long READER_IDLE_NANOS = 50_000_000L;
 
     @Option(names = "--audit", paramLabel = "MODE", defaultValue = "background",
-            description = "Check decoded files against their published md5: off, background (after the mount serves)"
-                    + " or first (before it serves). Default: ${DEFAULT-VALUE}.")
+            description = "Check decoded files against their published md5: off, background (after the mount serves,"
+                    + " pausing while it serves reads) or first (before it serves). Default: ${DEFAULT-VALUE}.")
     AuditMode mode;
 
     @Option(names = "--checksums", paramLabel = "FILE",
@@ -91,8 +91,8 @@ final class AuditOptions {
     }
 
     /**
-     * Logs each file that the index says the publisher stores plain but the mount decodes, or the
-     * other way round: its audit will fail until --plain matches the publisher's choice.
+     * Logs each file that the index lists as stored plain but the mount decodes, or the other way
+     * round, because its audit fails until --plain matches the publisher's choice.
      */
     private static void warnOnPlainDifferences(Model model, KnownModel known) {
         PlainRules published = new PlainRules(known.plain());

@@ -111,7 +111,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     private Manifest pickManifest(SortedMap<String, Path> files) throws java.io.IOException {
         if (files.isEmpty()) {
-            throw new UserException("folder " + folder + " holds no files to check; pass the model folder itself");
+            throw new UserException("folder " + folder + " contains no files to check; pass the model folder itself");
         }
         ChecksumIndex index = ChecksumIndex.loadDefault();
         if (index.manifests().isEmpty()) {
