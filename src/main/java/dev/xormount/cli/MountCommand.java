@@ -1,17 +1,20 @@
 package dev.xormount.cli;
 
 import dev.xormount.UserException;
+import dev.xormount.audit.AuditMode;
+import dev.xormount.audit.Auditor;
+import dev.xormount.audit.LowPriorityThreads;
 import dev.xormount.cache.BlockCache;
 import dev.xormount.cache.BlockReader;
 import dev.xormount.fuse.FuseMount;
 import dev.xormount.fuse.FuseSupport;
 import dev.xormount.fuse.MountpointCheck;
-import dev.xormount.fuse.ReadGuard;
 import dev.xormount.fuse.VirtualTree;
 import dev.xormount.fuse.XorFilesystem;
 import dev.xormount.model.Model;
 import dev.xormount.model.ModelScanner;
 import dev.xormount.model.PlainRules;
+import dev.xormount.status.StatusFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +26,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import jnr.posix.POSIXFactory;
@@ -111,6 +116,9 @@ public final class MountCommand implements Callable<Integer> {
     boolean daemonChild;
 
     @Mixin
+    AuditOptions audit;
+
+    @Mixin
     Main.CommonOptions common;
 
     @Parameters(index = "0", paramLabel = "MOUNTPOINT", description = "An existing empty folder to mount on.")
@@ -166,15 +174,26 @@ public final class MountCommand implements Callable<Integer> {
                 });
         BlockCache cache = new BlockCache(cacheSize, (int) blockSize, Runnable::run);
         BlockReader reader = new BlockReader(cache, readAhead, readAheadBlocks);
+        Auditor auditor = audit.createAuditor(models, StateDirs.resolve(stateDir), cache::invalidate);
+        StatusFile status = new StatusFile(auditor, audit.policy, cache::stats);
         XorFilesystem filesystem;
         try {
-            filesystem = new XorFilesystem(new VirtualTree(models, Map.of()), reader, ReadGuard.ALLOW_ALL);
+            filesystem = new XorFilesystem(new VirtualTree(models, Map.of(StatusFile.NAME, status)), reader, auditor);
         } catch (LinkageError | IllegalStateException e) {
             throw FuseSupport.libraryMissing(e);
         }
+        status.bytesServed(filesystem::bytesServed);
+        auditor.yieldTo(filesystem::bytesServed, TimeUnit.NANOSECONDS::sleep, AuditOptions.READER_IDLE_NANOS);
+        if (audit.mode == AuditMode.FIRST) {
+            auditor.runAll();
+        }
 
         FuseMount mount = FuseMount.start(filesystem, target, fuseOptions(), common.verbose, CONNECT_TIMEOUT);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(mount, models), "unmount-on-exit"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(mount, auditor, models), "unmount-on-exit"));
+        ExecutorService auditThread = Executors.newSingleThreadExecutor(new LowPriorityThreads("audit"));
+        if (audit.mode == AuditMode.BACKGROUND) {
+            auditor.start(auditThread);
+        }
         writePidFile();
         for (Model model : models) {
             log.info("Serving {} files of {} at {} (payload {}, base {})", model.files().size(), model.name(),
@@ -194,6 +213,8 @@ public final class MountCommand implements Callable<Integer> {
 
         mount.awaitUnmounted();
         log.info("Unmounted {}", target);
+        auditor.stop();
+        auditThread.shutdownNow();
         readAhead.shutdownNow();
         deletePidFile();
         return ExitCodes.OK;
@@ -214,6 +235,7 @@ public final class MountCommand implements Callable<Integer> {
             throw new UserException(names.size() + " --name values for " + payloads.size()
                     + " --payload folders; give one --name per --payload, in the same order, or none");
         }
+        audit.validate(payloads.size());
     }
 
     private List<Model> scanModels(Path baseFolder) throws IOException {
@@ -265,11 +287,12 @@ public final class MountCommand implements Callable<Integer> {
         return options;
     }
 
-    private void stopOnSignal(FuseMount mount, List<Model> models) {
+    private void stopOnSignal(FuseMount mount, Auditor auditor, List<Model> models) {
         if (exiting || mount.isUnmounted()) {
             return;
         }
         LoggerFactory.getLogger(MountCommand.class).info("Signal received, unmounting {}", mount.mountpoint());
+        auditor.stop();
         mount.close();
         closeAll(models);
         deletePidFile();

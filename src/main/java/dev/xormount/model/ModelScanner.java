@@ -1,11 +1,11 @@
 package dev.xormount.model;
 
 import dev.xormount.UserException;
+import dev.xormount.checksum.KnownDefects;
 import dev.xormount.decode.DecodedFile;
 import dev.xormount.decode.SourceFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -44,9 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class ModelScanner {
     private static final Logger log = LoggerFactory.getLogger(ModelScanner.class);
 
-    /** Git LFS pointer files are about 130 bytes; anything this large is real data. */
-    private static final int LFS_POINTER_MAX_BYTES = 1024;
-    private static final byte[] LFS_POINTER_PREFIX = "version https://git-lfs".getBytes(StandardCharsets.US_ASCII);
+    /** Bytes read from the start of each payload file to recognize LFS pointers and gzip streams. */
+    private static final int HEAD_BYTES = 32;
     /** gzip magic plus the deflate method byte (RFC 1952); three bytes make a false match on XOR data unlikely (1 in 16.7 million). */
     private static final byte[] GZIP_PREFIX = {0x1f, (byte) 0x8b, 0x08};
 
@@ -89,9 +88,9 @@ public final class ModelScanner {
         for (Map.Entry<String, Path> entry : payloadFiles.entrySet()) {
             String relative = entry.getKey();
             SourceFile payloadFile = SourceFile.inspect(entry.getValue());
-            byte[] head = readHead(payloadFile.realPath(), LFS_POINTER_PREFIX.length);
+            byte[] head = readHead(payloadFile.realPath(), HEAD_BYTES);
             boolean plain = plainRules.isPlain(relative);
-            if (payloadFile.size() <= LFS_POINTER_MAX_BYTES && startsWith(head, LFS_POINTER_PREFIX)) {
+            if (KnownDefects.isLfsPointer(head, payloadFile.size())) {
                 lfsPointers.add(relative);
                 continue;
             }

@@ -1,0 +1,59 @@
+package dev.xormount.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.xormount.testing.Repo;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checks that invalid audit options of {@code mount} fail before anything is mounted. */
+class MountAuditOptionsTest {
+    @TempDir
+    Path temp;
+
+    private final StringWriter err = new StringWriter();
+
+    private int mount(String... extraArgs) {
+        List<String> args = new ArrayList<>(List.of("mount", "--base", Repo.demoBase().toString(),
+                "--payload", Repo.demoPayload().toString()));
+        args.addAll(List.of(extraArgs));
+        args.add(temp.resolve("mnt").toString());
+        return Main.commandLine().setErr(new PrintWriter(err)).setOut(new PrintWriter(new StringWriter()))
+                .execute(args.toArray(String[]::new));
+    }
+
+    @Test
+    void auditMode_unknownValue_isUsageError() {
+        assertEquals(ExitCodes.USAGE, mount("--audit", "sometimes"));
+
+        assertTrue(err.toString().contains("--audit"), err.toString());
+        assertTrue(err.toString().contains("sometimes"), err.toString());
+    }
+
+    @Test
+    void onMismatch_unknownValue_isUsageError() {
+        assertEquals(ExitCodes.USAGE, mount("--on-mismatch", "ignore"));
+
+        assertTrue(err.toString().contains("ignore"), err.toString());
+    }
+
+    @Test
+    void auditRate_negative_isBadInput() {
+        assertEquals(ExitCodes.BAD_INPUT, mount("--audit-rate", "-5"));
+
+        assertTrue(err.toString().startsWith("xormount: error: invalid --audit-rate -5.0"), err.toString());
+    }
+
+    @Test
+    void checksums_countDiffersFromPayloads_isBadInput() {
+        assertEquals(ExitCodes.BAD_INPUT, mount("--checksums", "a.md5", "--checksums", "b.md5"));
+
+        assertTrue(err.toString().contains("2 --checksums files for 1 --payload folders"), err.toString());
+    }
+}
