@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Serves models published as XOR payloads, decoded on the fly from your base model.",
-        subcommands = {MountCommand.class, UnmountCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {MountCommand.class, UnmountCommand.class, DecodeCommand.class, EncodeCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main {
 
     private static volatile List<String> rawArgs = List.of();

@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a payload folder that holds exactly one sub-folder and no file the base also has is a
  *       nested download, and the scan descends into that sub-folder;</li>
  *   <li>a payload file that is not plain and has no base counterpart stops the scan, unless
- *       {@code skipMissing} is set, when it is left out as the publishers' script does.</li>
+ *       {@code skipMissing} is set, when it is left out as the publishers' script does;</li>
+ *   <li>the checksum manifests that {@code encode} writes at the payload root
+ *       ({@link PublishedManifests}) are not model files and are skipped.</li>
  * </ul>
  */
 public final class ModelScanner {
@@ -46,6 +48,8 @@ public final class ModelScanner {
     /** Git LFS pointer files are about 130 bytes; anything this large is real data. */
     private static final int LFS_POINTER_MAX_BYTES = 1024;
     private static final byte[] LFS_POINTER_PREFIX = "version https://git-lfs".getBytes(StandardCharsets.US_ASCII);
+    /** Bytes of a file's head that {@link #isLfsPointer} looks at. */
+    public static final int LFS_HEAD_BYTES = 23;
     /** gzip magic plus the deflate method byte (RFC 1952); three bytes make a false match on XOR data unlikely (1 in 16.7 million). */
     private static final byte[] GZIP_PREFIX = {0x1f, (byte) 0x8b, 0x08};
 
@@ -76,6 +80,7 @@ public final class ModelScanner {
         SortedSet<String> directories = new TreeSet<>();
         Map<String, String> skipped = new LinkedHashMap<>();
         walk(payload, "", payloadFiles, directories, skipped);
+        payloadFiles.keySet().removeIf(PublishedManifests::isManifest);
         if (payloadFiles.isEmpty()) {
             throw new UserException("payload folder " + payloadDir + " holds no files"
                     + "; check that the download finished and that --payload names the XOR payload folder");
@@ -90,7 +95,7 @@ public final class ModelScanner {
             SourceFile payloadFile = SourceFile.inspect(entry.getValue());
             byte[] head = readHead(payloadFile.realPath(), LFS_POINTER_PREFIX.length);
             boolean plain = plainRules.isPlain(relative);
-            if (payloadFile.size() <= LFS_POINTER_MAX_BYTES && startsWith(head, LFS_POINTER_PREFIX)) {
+            if (isLfsPointer(payloadFile.size(), head)) {
                 lfsPointers.add(relative);
                 continue;
             }
@@ -175,7 +180,8 @@ public final class ModelScanner {
             boolean anyFileInBase = entries.stream()
                     .filter(Files::isRegularFile)
                     .anyMatch(p -> Files.isRegularFile(base.resolve(p.getFileName().toString())));
-            if (folders.size() != 1 || anyFileInBase) {
+            boolean hasManifest = entries.stream().anyMatch(p -> PublishedManifests.isManifest(p.getFileName().toString()));
+            if (folders.size() != 1 || anyFileInBase || hasManifest) {
                 return current;
             }
             Path inner = folders.get(0).toRealPath();
@@ -184,8 +190,29 @@ public final class ModelScanner {
         }
     }
 
-    private void walk(Path dir, String prefix, SortedMap<String, Path> files, SortedSet<String> directories,
-                      Map<String, String> skipped) throws IOException {
+    /**
+     * Lists every regular file below {@code dir} by relative path ('/' separators), following
+     * symlinks and skipping hidden entries, as the scan does.
+     *
+     * @param directories receives every sub-folder, relative to {@code dir}
+     * @param skipped receives entries that are not regular files, with the reason for each
+     */
+    public static SortedMap<String, Path> listFiles(Path dir, SortedSet<String> directories, Map<String, String> skipped) throws IOException {
+        SortedMap<String, Path> files = new TreeMap<>();
+        walk(dir, "", files, directories, skipped);
+        return files;
+    }
+
+    /**
+     * Returns true if a file of {@code size} bytes starting with {@code head} is a Git LFS pointer,
+     * not data; {@code head} needs the first {@value #LFS_HEAD_BYTES} bytes.
+     */
+    public static boolean isLfsPointer(long size, byte[] head) {
+        return size <= LFS_POINTER_MAX_BYTES && startsWith(head, LFS_POINTER_PREFIX);
+    }
+
+    private static void walk(Path dir, String prefix, SortedMap<String, Path> files, SortedSet<String> directories,
+                             Map<String, String> skipped) throws IOException {
         for (Path entry : visibleEntries(dir)) {
             String relative = prefix + entry.getFileName();
             if (Files.isDirectory(entry)) {
@@ -201,7 +228,8 @@ public final class ModelScanner {
         }
     }
 
-    private static SourceFile findBase(Path base, String relative) throws IOException {
+    /** Returns the base file for {@code relative}, or null if the base has no regular file there. */
+    public static SourceFile findBase(Path base, String relative) throws IOException {
         Path candidate = base.resolve(relative);
         if (Files.isRegularFile(candidate)) {
             return SourceFile.inspect(candidate);
