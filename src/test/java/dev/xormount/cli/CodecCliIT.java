@@ -8,6 +8,7 @@ import dev.xormount.testing.Md5;
 import dev.xormount.testing.MountedXormount;
 import dev.xormount.testing.Repo;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,37 @@ class CodecCliIT {
                 assertEquals(entry.getValue(), Md5.of(model.resolve(entry.getKey())), "md5 of " + entry.getKey());
             }
         }
+    }
+
+    @Test
+    void decode_terminated_leavesNoPartialFile() throws Exception {
+        Path base = Files.createDirectories(temp.resolve("base"));
+        Path payload = Files.createDirectories(temp.resolve("payload"));
+        Path out = temp.resolve("out");
+        // Sparse files: large enough that the decode is still running when SIGTERM arrives, cheap to create.
+        try (RandomAccessFile file = new RandomAccessFile(base.resolve("big.bin").toFile(), "rw")) {
+            file.setLength(512L << 20);
+        }
+        try (RandomAccessFile file = new RandomAccessFile(payload.resolve("big.bin").toFile(), "rw")) {
+            file.setLength(512L << 20);
+        }
+        Process process = new ProcessBuilder(Repo.launcher().toString(), "decode", "--no-progress", "--chunk-size", "64K",
+                "--base", base.toString(), "--payload", payload.toString(), out.toString())
+                .redirectErrorStream(true).redirectOutput(temp.resolve("decode.log").toFile()).start();
+        try {
+            Path partial = out.resolve(".big.bin.xormount-partial");
+            while (!Files.exists(partial) && process.isAlive()) {
+                Thread.sleep(5);
+            }
+            assertTrue(process.isAlive(), "decode finished before it could be stopped: " + Files.readString(temp.resolve("decode.log")));
+            process.destroy();
+            assertTrue(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), "decode did not exit on SIGTERM");
+        } finally {
+            process.destroyForcibly();
+        }
+
+        assertEquals(List.of(), DecodeCommandTest.partialFiles(out), "temporary files left in " + out);
+        assertFalse(Files.exists(out.resolve("big.bin")), "unfinished file under its final name");
     }
 
     private Run xormount(Map<String, String> environment, String... args) throws IOException, InterruptedException {
