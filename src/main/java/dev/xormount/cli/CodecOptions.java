@@ -20,7 +20,7 @@ final class CodecOptions {
     boolean skipMissing;
 
     @Option(names = "--force",
-            description = "Overwrite existing files in OUT_DIR that are not known to be complete.")
+            description = "Overwrite files that already exist in OUT_DIR. Without it, decode keeps files it knows are complete and stops at any other.")
     boolean force;
 
     @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "16M", converter = ByteSizeConverter.class,

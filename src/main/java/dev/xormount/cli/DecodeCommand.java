@@ -20,6 +20,9 @@ import picocli.CommandLine.Parameters;
  * {@code xormount decode}: writes the decoded files to a folder, for machines without FUSE.
  *
  * <p>Uses no FUSE class, so libfuse is never loaded.
+ *
+ * <p>NOTE: the scanner and the decode record read "unix:" file attributes (inode, mode), which
+ * Windows does not provide, so decode runs on Linux (tested) and macOS (not tested), not Windows.
  */
 @Command(name = "decode",
         sortOptions = false,

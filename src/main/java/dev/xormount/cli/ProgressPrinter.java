@@ -68,7 +68,7 @@ final class ProgressPrinter implements Progress {
         startNanos = nanoTime.getAsLong();
         lastPrintNanos = startNanos;
         if (!terminal && fileCount > 0) {
-            out.println("xormount: " + verb + ": " + fileCount + " files, " + formatBytes(bytes));
+            out.println("xormount: " + verb + ": " + fileCount + (fileCount == 1 ? " file, " : " files, ") + formatBytes(bytes));
             out.flush();
         }
     }

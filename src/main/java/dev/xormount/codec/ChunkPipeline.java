@@ -56,7 +56,7 @@ public final class ChunkPipeline implements Closeable {
      * adding every written byte to {@code digest}.
      *
      * @param progress called with the byte count of each chunk once it is written
-     * @throws IOException from the source or the output; the output then holds an unknown prefix
+     * @throws IOException from the source or the output; the output then contains an unknown prefix
      */
     public void copy(long size, ChunkSource source, FileChannel out, MessageDigest digest, LongConsumer progress) throws IOException {
         Future<?> pending = null;

@@ -117,12 +117,13 @@ public final class Encoder {
     private List<Pair> pair(Path base, Path finetuned, List<String> leftOut) throws IOException {
         SortedMap<String, Path> files = ModelScanner.listFiles(finetuned, new TreeSet<>(), new LinkedHashMap<>());
         if (files.isEmpty()) {
-            throw new UserException("fine-tune folder " + finetuned + " holds no files; pass the folder of the fine-tuned model with --finetuned");
+            throw new UserException("fine-tune folder " + finetuned + " contains no files; pass the folder of the fine-tuned model with --finetuned");
         }
         List<String> reserved = new ArrayList<>();
         List<String> lfsPointers = new ArrayList<>();
         List<String> missingBase = new ArrayList<>();
         List<Pair> pairs = new ArrayList<>();
+
         for (Map.Entry<String, Path> entry : files.entrySet()) {
             String name = entry.getKey();
             SourceFile source = SourceFile.inspect(entry.getValue());
@@ -141,14 +142,7 @@ public final class Encoder {
                 }
             }
         }
-        if (!reserved.isEmpty()) {
-            throw new UserException("fine-tune folder " + finetuned + " has files named like the payload's checksum manifests: "
-                    + String.join(", ", reserved) + "; mount and decode skip these names, so move or rename them first");
-        }
-        if (!lfsPointers.isEmpty()) {
-            throw new UserException("fine-tune files in " + finetuned + " are Git LFS pointers, not data: "
-                    + String.join(", ", lfsPointers) + "; run 'git lfs pull' in the fine-tune repository");
-        }
+        rejectUnpairable(finetuned, reserved, lfsPointers);
         if (!missingBase.isEmpty()) {
             if (!skipMissing) {
                 throw new UserException("base folder " + base + " has no file to XOR these fine-tune files with: "
@@ -164,6 +158,17 @@ public final class Encoder {
             throw new UserException("no fine-tune file in " + finetuned + " can be encoded; check --base and --finetuned");
         }
         return pairs;
+    }
+
+    private static void rejectUnpairable(Path finetuned, List<String> reserved, List<String> lfsPointers) {
+        if (!reserved.isEmpty()) {
+            throw new UserException("fine-tune folder " + finetuned + " has files named like the payload's checksum manifests: "
+                    + String.join(", ", reserved) + "; mount and decode skip these names, so move or rename them first");
+        }
+        if (!lfsPointers.isEmpty()) {
+            throw new UserException("fine-tune files in " + finetuned + " are Git LFS pointers, not data: "
+                    + String.join(", ", lfsPointers) + "; run 'git lfs pull' in the fine-tune repository");
+        }
     }
 
     private void checkExistingOutput(Path root, List<Pair> pairs) throws IOException {

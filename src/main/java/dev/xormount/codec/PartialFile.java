@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()} without a commit deletes the temporary file. A JVM shutdown (Ctrl-C,
  * SIGTERM) deletes every temporary file still open. Only a killed JVM (SIGKILL, power loss) leaves
- * one behind; its name is fixed per target, so the next write of that target removes it first.
+ * one behind. Its name is fixed per target, so the next write of that target removes it first.
  */
 public final class PartialFile implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(PartialFile.class);

@@ -103,7 +103,7 @@ class DecodeCommandTest {
     }
 
     @Test
-    void decode_rerunWithoutRecordOrManifest_rejectsExistingFiles() throws IOException {
+    void decode_unrecordedFiles_rejected() throws IOException {
         assertEquals(0, decode().exitCode());
         Files.delete(out.resolve(".xormount-decoded"));
 
@@ -129,7 +129,7 @@ class DecodeCommandTest {
     }
 
     @Test
-    void decode_corruptedBase_failsNamingFileAndLeavesNoPartial() throws IOException {
+    void decode_corruptedBase_failsWithoutPartial() throws IOException {
         flipByte(base.resolve(SHARD_2), 200_000);
 
         CliRunner.Result result = decode("--no-progress", "--checksums", Repo.demoManifest().toString());
@@ -166,7 +166,7 @@ class DecodeCommandTest {
     }
 
     @Test
-    void decode_payloadFileWithoutBase_needsSkipMissingOrPlain() throws IOException {
+    void decode_fileWithoutBase_needsOption() throws IOException {
         Files.writeString(payload.resolve("extra.txt"), "plain text");
 
         CliRunner.Result refused = decode("--no-progress");

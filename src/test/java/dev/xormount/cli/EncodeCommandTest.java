@@ -79,7 +79,7 @@ class EncodeCommandTest {
     }
 
     @Test
-    void encode_fileWithoutBase_listedUnlessPlainOrSkipped() throws IOException {
+    void encode_fileWithoutBase_needsOption() throws IOException {
         Files.writeString(finetuned.resolve("README.md"), "# model card\n");
         Files.writeString(finetuned.resolve("extra.bin"), "extra");
 
@@ -116,7 +116,7 @@ class EncodeCommandTest {
     }
 
     @Test
-    void encode_unrelatedFileInOutput_rejectedEvenWithForce() throws IOException {
+    void encode_unrelatedOutputFile_rejected() throws IOException {
         Files.createDirectories(out);
         Files.writeString(out.resolve("notes.txt"), "x");
 

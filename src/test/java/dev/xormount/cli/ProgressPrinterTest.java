@@ -57,7 +57,7 @@ class ProgressPrinterTest {
         printer.fileFinished("a.bin", "md5 verified");
         printer.finished();
 
-        assertEquals("xormount: decode: 1 files, 200 B\n"
+        assertEquals("xormount: decode: 1 file, 200 B\n"
                 + "xormount: decode: 50% 100 B of 200 B, 3 B/s, 0:30 left\n"
                 + "xormount: decode: a.bin (200 B): md5 verified\n", text.toString().replace(System.lineSeparator(), "\n"));
     }

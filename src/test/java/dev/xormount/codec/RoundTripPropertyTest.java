@@ -70,7 +70,7 @@ class RoundTripPropertyTest {
 
     /** Fills both maps with a random tree; base files exist for every non-plain fine-tune file plus a few extras. */
     private static void generateTree(Random random, int seed, SortedMap<String, byte[]> finetuned, SortedMap<String, byte[]> base) {
-        // Every fifth seed puts all files in one sub-folder, so the payload root holds a single folder plus the manifests.
+        // Every fifth seed puts all files in one sub-folder, so the payload root contains a single folder plus the manifests.
         boolean oneFolder = seed % 5 == 0;
         int count = 1 + random.nextInt(10);
         for (int i = 0; i < count; i++) {
@@ -115,7 +115,7 @@ class RoundTripPropertyTest {
         return data;
     }
 
-    /** The decode rule written as plainly as possible: the output has the first argument's length. */
+    /** Applies the decode rule as plainly as possible: the result has the length of {@code data}. */
     private static byte[] referenceXor(byte[] data, byte[] base) {
         byte[] result = data.clone();
         for (int i = 0; i < Math.min(data.length, base.length); i++) {
