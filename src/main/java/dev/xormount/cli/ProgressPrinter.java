@@ -126,7 +126,8 @@ final class ProgressPrinter implements Progress {
     /** Returns the percentage, bytes done, throughput and estimated time left. */
     String summary(long now) {
         double seconds = (now - startNanos) / 1e9;
-        double rate = seconds > 0 ? doneBytes / seconds : 0;
+        // Within the first second the rate is mostly start-up cost, so neither it nor the estimate means much yet.
+        double rate = seconds >= 1 ? doneBytes / seconds : 0;
         String left = rate > 0 ? formatDuration((long) ((totalBytes - doneBytes) / rate)) + " left" : "time left unknown";
         int percent = totalBytes == 0 ? 100 : (int) (100 * doneBytes / totalBytes);
         return percent + "% " + formatBytes(doneBytes) + " of " + formatBytes(totalBytes) + ", "

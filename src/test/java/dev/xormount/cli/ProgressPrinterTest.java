@@ -46,6 +46,16 @@ class ProgressPrinterTest {
     }
 
     @Test
+    void summary_firstSecond_noEstimate() {
+        AtomicLong clock = new AtomicLong();
+        ProgressPrinter printer = new ProgressPrinter(new PrintWriter(new StringWriter()), false, clock::get, "decode");
+        printer.started(1, 400L << 20);
+        printer.advanced(8);
+
+        assertEquals("0% 8 B of 400.0 MiB, 0 B/s, time left unknown", printer.summary(SECOND / 100));
+    }
+
+    @Test
     void lineMode_printsFinishedFilesAndPeriodicSummary() {
         AtomicLong clock = new AtomicLong();
         StringWriter text = new StringWriter();
