@@ -60,6 +60,12 @@ public final class Decoder {
         sources.put("base", model.baseDir());
         sources.put("payload", model.payloadDir());
         OutputFolder output = OutputFolder.prepare(outDir, sources);
+        try (OutputFolder.Lock lock = output.lock("decode")) {
+            return decodeLocked(model, output, manifest);
+        }
+    }
+
+    private Result decodeLocked(Model model, OutputFolder output, ChecksumManifest manifest) throws IOException {
         DecodeRecords records = DecodeRecords.load(output.root());
         ByteBuffer hashBuffer = ByteBuffer.allocateDirect(chunkSize);
 

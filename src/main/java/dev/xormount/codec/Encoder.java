@@ -84,6 +84,12 @@ public final class Encoder {
         sources.put("base", base);
         sources.put("fine-tune", finetuned);
         OutputFolder output = OutputFolder.prepare(outDir, sources);
+        try (OutputFolder.Lock lock = output.lock("encode")) {
+            return encodeLocked(pairs, output, leftOut);
+        }
+    }
+
+    private Result encodeLocked(List<Pair> pairs, OutputFolder output, List<String> leftOut) throws IOException {
         checkExistingOutput(output.root(), pairs);
 
         SortedMap<String, String> finetunedMd5 = new TreeMap<>();

@@ -2,8 +2,12 @@ package dev.xormount.codec;
 
 import dev.xormount.UserException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 
 /**
@@ -11,6 +15,8 @@ import java.util.Map;
  * payload or fine-tune folder, not even through a symlink inside the output folder.
  */
 final class OutputFolder {
+    static final String LOCK_FILE = ".xormount-lock";
+
     private final Path root;
     private final Map<String, Path> sources;
 
@@ -41,6 +47,41 @@ final class OutputFolder {
 
     Path root() {
         return root;
+    }
+
+    /** An exclusive lock on the output folder, released and its file deleted by {@link #close()}. */
+    interface Lock extends AutoCloseable {
+        @Override
+        void close() throws IOException;
+    }
+
+    /**
+     * Takes an exclusive lock on this folder, through the hidden file {@value #LOCK_FILE}, so two
+     * runs cannot write the same temporary files.
+     *
+     * @param command the command name, for the message
+     * @throws UserException if another process (or this one) holds the lock
+     */
+    Lock lock(String command) throws IOException {
+        FileChannel channel = FileChannel.open(root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new UserException("another xormount " + command + " is writing to " + root + "; wait for it to finish or pick another output folder");
+        }
+        Path file = root.resolve(LOCK_FILE);
+        return () -> {
+            // Deleted so a published payload folder keeps no stray hidden file.
+            // NOTE: a run that opened the file just before this delete can lock the deleted inode while a third run
+            // locks a new file, so two runs may overlap in that narrow window.
+            Files.deleteIfExists(file);
+            channel.close();
+        };
     }
 
     /**

@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xormount.testing.Repo;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -218,6 +221,19 @@ class DecodeCommandTest {
         assertEquals(visibleFiles(Repo.demoPayload()), visibleFiles(payload), "payload folder left unchanged");
         assertEquals(visibleFiles(Repo.demoBase()), visibleFiles(base), "base folder left unchanged");
         assertFalse(Files.exists(out), "no output folder created");
+    }
+
+    @Test
+    void decode_outputLocked_rejected() throws IOException {
+        Files.createDirectories(out);
+        try (FileChannel channel = FileChannel.open(out.resolve(".xormount-lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock held = channel.lock()) {
+            CliRunner.Result result = decode("--no-progress");
+
+            assertEquals(ExitCodes.BAD_INPUT, result.exitCode(), result.toString());
+            assertTrue(result.err().contains("another xormount decode is writing to " + out.toRealPath()), result.toString());
+            assertEquals(List.of(), visibleFiles(out), "files in the output folder");
+        }
     }
 
     @Test

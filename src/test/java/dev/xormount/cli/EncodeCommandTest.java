@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,9 @@ class EncodeCommandTest {
         List<String> expectedFiles = new ArrayList<>(DecodeCommandTest.visibleFiles(Repo.demoPayload()));
         expectedFiles.addAll(List.of("checksums-base.md5", "checksums-decoded.md5", "checksums-payload.sha256"));
         assertEquals(expectedFiles.stream().sorted().toList(), DecodeCommandTest.visibleFiles(out), "files in the payload folder");
+        try (Stream<Path> all = Files.list(out)) {
+            assertEquals(List.of(), all.filter(p -> p.getFileName().toString().startsWith(".")).toList(), "hidden files in the payload folder");
+        }
         assertTrue(result.out().startsWith("Encoded 10 files (1 plain,"), result.toString());
     }
 
