@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * matches it and its sources, or its digest matches the manifest. Any other existing file stops
  * the run before anything is written, unless {@code force} is set. The first failure stops the
  * run and leaves no temporary file; files finished before it stay, and a rerun skips them.
+ * Failures are thrown, not logged above DEBUG, because the caller prints them.
  */
 public final class Decoder {
     private static final Logger log = LoggerFactory.getLogger(Decoder.class);
@@ -148,7 +149,7 @@ public final class Decoder {
             }
             partial.commit();
         } catch (IOException e) {
-            log.error("Decoding {} to {} failed: {}", file.name(), target, e.toString());
+            log.debug("Decoding {} to {} failed", file.name(), target, e);
             throw new UserException("decoding " + file.name() + " to " + target + " failed (" + e.getMessage()
                     + "); no partial file was left, fix the cause and run the same command again", e);
         }
@@ -162,7 +163,7 @@ public final class Decoder {
                 : "the base file " + file.base().path() + " differs from the one the payload was made against"
                         + " (another conversion or library version, or CRLF line endings), or the payload file "
                         + file.payload().path() + " is damaged; check both against their published checksums";
-        log.error("Decoded {} has {} {} but {} lists {}", file.name(), manifest.toolName(), actual, manifest.source(), expected);
+        log.debug("Decoded {} has {} {} but {} lists {}", file.name(), manifest.toolName(), actual, manifest.source(), expected);
         return new ChecksumMismatchException("decoded " + file.name() + " has " + manifest.toolName() + " " + actual + " but "
                 + manifest.source() + " lists " + expected + "; it was not written. Likely cause: " + cause);
     }

@@ -232,7 +232,7 @@ public final class Encoder {
             }
             partial.commit();
         } catch (IOException e) {
-            log.error("Encoding {} to {} failed: {}", pair.name(), target, e.toString());
+            log.debug("Encoding {} to {} failed", pair.name(), target, e);
             throw new UserException("encoding " + pair.name() + " to " + target + " failed (" + e.getMessage()
                     + "); no partial file was left, fix the cause and run the same command again with --force", e);
         }
