@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Serves models published as XOR payloads, decoded on the fly from your base model.",
         subcommands = {MountCommand.class, UnmountCommand.class, VerifyCommand.class, StatusCommand.class,
+            DecodeCommand.class, EncodeCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -51,6 +51,7 @@ final class VerifyCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
+    @SuppressWarnings("try") // the progress line only needs closing
     public Integer call() throws Exception {
         if (threads < 1 || threads > 64) {
             throw new UserException("invalid --threads " + threads + ": use 1 to 64");

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a payload folder that holds exactly one sub-folder and no file the base also has is a
  *       nested download, and the scan descends into that sub-folder;</li>
  *   <li>a payload file that is not plain and has no base counterpart stops the scan, unless
- *       {@code skipMissing} is set, when it is left out as the publishers' script does.</li>
+ *       {@code skipMissing} is set, when it is left out as the publishers' script does;</li>
+ *   <li>the checksum manifests that {@code encode} writes at the payload root
+ *       ({@link PublishedManifests}) are not model files and are skipped.</li>
  * </ul>
  */
 public final class ModelScanner {
@@ -76,6 +78,7 @@ public final class ModelScanner {
         SortedSet<String> directories = new TreeSet<>();
         Map<String, String> skipped = new LinkedHashMap<>();
         walk(payload, "", payloadFiles, directories, skipped);
+        payloadFiles.keySet().removeIf(PublishedManifests::isManifest);
         if (payloadFiles.isEmpty()) {
             throw new UserException("payload folder " + payloadDir + " holds no files"
                     + "; check that the download finished and that --payload names the XOR payload folder");
@@ -175,7 +178,8 @@ public final class ModelScanner {
             boolean anyFileInBase = entries.stream()
                     .filter(Files::isRegularFile)
                     .anyMatch(p -> Files.isRegularFile(base.resolve(p.getFileName().toString())));
-            if (folders.size() != 1 || anyFileInBase) {
+            boolean hasManifest = entries.stream().anyMatch(p -> PublishedManifests.isManifest(p.getFileName().toString()));
+            if (folders.size() != 1 || anyFileInBase || hasManifest) {
                 return current;
             }
             Path inner = folders.get(0).toRealPath();
@@ -184,8 +188,21 @@ public final class ModelScanner {
         }
     }
 
-    private void walk(Path dir, String prefix, SortedMap<String, Path> files, SortedSet<String> directories,
-                      Map<String, String> skipped) throws IOException {
+    /**
+     * Lists every regular file below {@code dir} by relative path ('/' separators), following
+     * symlinks and skipping hidden entries, as the scan does.
+     *
+     * @param directories receives every sub-folder, relative to {@code dir}
+     * @param skipped receives entries that are not regular files, with the reason for each
+     */
+    public static SortedMap<String, Path> listFiles(Path dir, SortedSet<String> directories, Map<String, String> skipped) throws IOException {
+        SortedMap<String, Path> files = new TreeMap<>();
+        walk(dir, "", files, directories, skipped);
+        return files;
+    }
+
+    private static void walk(Path dir, String prefix, SortedMap<String, Path> files, SortedSet<String> directories,
+                             Map<String, String> skipped) throws IOException {
         for (Path entry : visibleEntries(dir)) {
             String relative = prefix + entry.getFileName();
             if (Files.isDirectory(entry)) {
@@ -201,7 +218,8 @@ public final class ModelScanner {
         }
     }
 
-    private static SourceFile findBase(Path base, String relative) throws IOException {
+    /** Returns the base file for {@code relative}, or null if the base has no regular file there. */
+    public static SourceFile findBase(Path base, String relative) throws IOException {
         Path candidate = base.resolve(relative);
         if (Files.isRegularFile(candidate)) {
             return SourceFile.inspect(candidate);

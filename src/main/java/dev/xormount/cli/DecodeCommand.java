@@ -1,0 +1,96 @@
+package dev.xormount.cli;
+
+import dev.xormount.codec.ChecksumManifest;
+import dev.xormount.codec.ChecksumMismatchException;
+import dev.xormount.codec.Decoder;
+import dev.xormount.model.Model;
+import dev.xormount.model.ModelScanner;
+import dev.xormount.model.PlainRules;
+import dev.xormount.model.PublishedManifests;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code xormount decode}: writes the decoded files to a folder, for machines without FUSE.
+ *
+ * <p>Uses no FUSE class, so libfuse is never loaded.
+ *
+ * <p>NOTE: the scanner and the decode record read "unix:" file attributes (inode, mode), which
+ * Windows does not provide, so decode runs on Linux (tested) and macOS (not tested), not Windows.
+ */
+@Command(name = "decode",
+        sortOptions = false,
+        mixinStandardHelpOptions = true,
+        description = {
+            "Writes the decoded fine-tune to OUT_DIR: the same bytes the mount serves, without FUSE.",
+            "Each file is verified against a checksum manifest when one is known (--checksums, or "
+                    + PublishedManifests.DECODED_MD5 + " in the payload folder) and renamed into place only when complete.",
+            "A rerun skips files already decoded and verified."
+        })
+public final class DecodeCommand extends CodecCommand {
+    private static final Logger log = LoggerFactory.getLogger(DecodeCommand.class);
+
+    @Option(names = "--base", required = true, paramLabel = "DIR",
+            description = "Folder of the base model in Hugging Face layout.")
+    Path base;
+
+    @Option(names = "--payload", required = true, paramLabel = "DIR",
+            description = "Folder of the XOR payload.")
+    Path payload;
+
+    @Option(names = "--checksums", paramLabel = "FILE",
+            description = "md5sum (or sha256sum) manifest of the decoded files to verify against."
+                    + " Default: " + PublishedManifests.DECODED_MD5 + " in the payload folder, if present.")
+    Path checksums;
+
+    @Parameters(index = "0", paramLabel = "OUT_DIR",
+            description = "Folder to write the decoded files to, outside the base and payload folders; created if missing.")
+    Path outDir;
+
+    @Override
+    public Integer call() throws Exception {
+        int chunkSize = codec.checkedChunkSize();
+        PrintWriter err = err();
+        ModelScanner scanner = new ModelScanner(new PlainRules(codec.plainGlobs), codec.skipMissing);
+        try (Model model = scanner.scan("decode", base, payload)) {
+            ChecksumManifest manifest = manifestFor(model);
+            Decoder decoder = new Decoder(chunkSize, codec.force, codec.progress(err, "decode"));
+            Decoder.Result result;
+            try {
+                result = decoder.decode(model, outDir, manifest);
+            } catch (ChecksumMismatchException e) {
+                err.println("xormount: error: " + e.getMessage());
+                err.flush();
+                return ExitCodes.CHECK_FAILED;
+            }
+            String check = manifest == null ? "lengths checked, no checksum manifest" : "verified against " + manifest.source();
+            out().println("Decoded " + result.decoded() + " files ("
+                    + ProgressPrinter.formatBytes(result.bytesWritten()) + ") into " + outDir.toAbsolutePath().normalize()
+                    + ", skipped " + result.skipped() + " already complete; " + check);
+            out().flush();
+            return ExitCodes.OK;
+        }
+    }
+
+    /** Returns the manifest to verify against: --checksums, else the one published in the payload folder, else null. */
+    private ChecksumManifest manifestFor(Model model) {
+        if (checksums != null) {
+            return ChecksumManifest.read(checksums);
+        }
+        Path published = model.payloadDir().resolve(PublishedManifests.DECODED_MD5);
+        if (Files.isRegularFile(published)) {
+            log.info("Verifying against {}, published with the payload", published);
+            return ChecksumManifest.read(published);
+        }
+        // TODO: look the model up in the checksums index of known models here, so known payloads are verified without --checksums.
+        log.warn("No checksum manifest for {}: decoded files are checked by length only; pass --checksums FILE to verify them",
+                model.payloadDir());
+        return null;
+    }
+}
