@@ -14,9 +14,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -114,17 +116,17 @@ public final class ModelScanner {
 
         if (!lfsPointers.isEmpty()) {
             throw new UserException("payload files in " + payload + " are Git LFS pointers, not data: "
-                    + String.join(", ", lfsPointers) + "; run 'git lfs pull' in the payload repository");
+                    + summarize(lfsPointers) + "; run 'git lfs pull' in the payload repository");
         }
         if (!gzipped.isEmpty()) {
             throw new UserException("payload files in " + payload + " are gzip-compressed (made with --compress): "
-                    + String.join(", ", gzipped) + "; gzip payloads are not served yet, decompress them with"
-                    + " 'gunzip -S .bin -c FILE > FILE.raw' and point --payload at the decompressed copies");
+                    + summarize(gzipped) + "; gzip payloads are not served yet, so decompress each file under the same"
+                    + " name into a new folder (for f in PAYLOAD/*; do zcat \"$f\" > NEW/\"${f##*/}\"; done) and pass that folder");
         }
         if (!missingBase.isEmpty()) {
             if (!skipMissing) {
                 throw new UserException("base folder " + base + " lacks files the payload needs: "
-                        + String.join(", ", missingBase) + "; finish the base download, or pass --skip-missing to serve the rest");
+                        + summarize(missingBase) + "; finish the base download, or pass --skip-missing to serve the rest");
             }
             for (String relative : missingBase) {
                 log.warn("Leaving out {}: no base file {} to decode it with", relative, base.resolve(relative));
@@ -172,7 +174,8 @@ public final class ModelScanner {
 
     private Path descendNested(Path payload, Path base) throws IOException {
         Path current = payload;
-        while (true) {
+        Set<Path> visited = new HashSet<>();
+        while (visited.add(current)) {
             List<Path> entries = visibleEntries(current);
             List<Path> folders = entries.stream().filter(Files::isDirectory).toList();
             boolean anyFileInBase = entries.stream()
@@ -186,6 +189,7 @@ public final class ModelScanner {
             log.info("Payload folder {} holds a single folder and no model files; using {}", current, inner);
             current = inner;
         }
+        return current;
     }
 
     /**
@@ -205,7 +209,13 @@ public final class ModelScanner {
                              Map<String, String> skipped) throws IOException {
         for (Path entry : visibleEntries(dir)) {
             String relative = prefix + entry.getFileName();
-            if (Files.isDirectory(entry)) {
+            if (Files.isDirectory(entry) && Files.isSymbolicLink(entry)) {
+                // Following folder links could loop (a link to an ancestor) or pull in unrelated
+                // trees; the Hugging Face hub cache links files, never folders.
+                String reason = "a symlink to a folder, which is not followed";
+                log.warn("Not serving payload entry {}: {}", entry, reason);
+                skipped.put(relative, reason);
+            } else if (Files.isDirectory(entry)) {
                 directories.add(relative);
                 walk(entry, relative + "/", files, directories, skipped);
             } else if (Files.isRegularFile(entry)) {
@@ -228,6 +238,14 @@ public final class ModelScanner {
             log.warn("Base entry {} is {}, so it cannot decode {}", candidate, describeIrregular(candidate), relative);
         }
         return null;
+    }
+
+    /** Joins {@code names} for a one-line message: all of them up to 12, else the first 10 and a count. */
+    static String summarize(List<String> names) {
+        if (names.size() <= 12) {
+            return String.join(", ", names);
+        }
+        return String.join(", ", names.subList(0, 10)) + " and " + (names.size() - 10) + " more";
     }
 
     private static List<Path> visibleEntries(Path dir) throws IOException {

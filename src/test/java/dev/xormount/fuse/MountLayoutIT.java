@@ -104,9 +104,10 @@ class MountLayoutIT {
         }
     }
 
+    /** Lists the names in {@code dir} except hidden ones such as the status file. */
     private static List<String> list(Path dir) throws IOException {
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.map(p -> p.getFileName().toString()).sorted().toList();
+            return entries.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
         }
     }
 

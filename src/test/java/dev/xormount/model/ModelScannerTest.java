@@ -159,6 +159,33 @@ class ModelScannerTest {
     }
 
     @Test
+    void scan_symlinkToAncestorFolder_isSkippedNotFollowed() throws IOException {
+        writeBoth("config.json", 10, 10);
+        Files.createSymbolicLink(payload.resolve("loop"), temp);
+        try (Model model = scanner.scan("model", base, payload)) {
+            assertEquals(Set.of("config.json"), model.files().keySet());
+            assertTrue(model.skipped().get("loop").contains("symlink to a folder"), model.skipped().toString());
+        }
+    }
+
+    @Test
+    void scan_onlyFolderLinksToItself_stopsDescending() throws IOException {
+        Files.createSymbolicLink(payload.resolve("self"), payload);
+        UserException error = assertThrows(UserException.class, () -> scanner.scan("model", base, payload));
+        assertTrue(error.getMessage().contains("holds no files"), error.getMessage());
+    }
+
+    @Test
+    void scan_manyMissingBaseFiles_messageStaysShort() throws IOException {
+        for (int i = 0; i < 40; i++) {
+            Trees.writeRandom(payload.resolve(String.format("shard-%02d.bin", i)), 10, random);
+        }
+        UserException error = assertThrows(UserException.class, () -> scanner.scan("model", base, payload));
+        assertTrue(error.getMessage().contains("shard-09.bin and 30 more"), error.getMessage());
+        assertFalse(error.getMessage().contains("shard-10.bin"), error.getMessage());
+    }
+
+    @Test
     void plainRules_globWithoutSlashMatchesNames() {
         PlainRules rules = new PlainRules(List.of("*.json", "tok/*.model"));
         assertTrue(rules.isPlain("added_tokens.json"));
