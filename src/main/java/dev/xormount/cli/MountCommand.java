@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import jnr.posix.POSIXFactory;
@@ -47,6 +48,8 @@ public final class MountCommand implements Callable<Integer> {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static volatile boolean exiting;
+
+    private final List<Path> writtenPidFiles = new CopyOnWriteArrayList<>();
 
     @Option(names = "--base", required = true, paramLabel = "DIR",
             description = "Folder of the base model in Hugging Face layout (for LLaMA: the output of convert_llama_weights_to_hf.py).")
@@ -97,7 +100,8 @@ public final class MountCommand implements Callable<Integer> {
     Path logFile;
 
     @Option(names = "--pid-file", paramLabel = "FILE",
-            description = "Write the daemon's process id to FILE while it runs.")
+            description = "Write the daemon's process id to FILE while it runs (for a service manager's PIDFile)."
+                    + " A pid file for 'xormount unmount' is always kept in the state folder.")
     Path pidFile;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
@@ -163,9 +167,15 @@ public final class MountCommand implements Callable<Integer> {
             throw FuseSupport.libraryMissing(e);
         }
 
-        FuseMount mount = FuseMount.start(filesystem, target, fuseOptions(), common.verbose, CONNECT_TIMEOUT);
+        writePidFiles(target);
+        FuseMount mount;
+        try {
+            mount = FuseMount.start(filesystem, target, fuseOptions(), common.verbose, CONNECT_TIMEOUT);
+        } catch (RuntimeException e) {
+            deletePidFiles();
+            throw e;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(mount, models), "unmount-on-exit"));
-        writePidFile();
         for (Model model : models) {
             log.info("Serving {} files of {} at {} (payload {}, base {})", model.files().size(), model.name(),
                     target.resolve(model.name()), model.payloadDir(), model.baseDir());
@@ -180,7 +190,7 @@ public final class MountCommand implements Callable<Integer> {
         log.info("Unmounted {}", target);
         readAhead.shutdownNow();
         closeAll(models);
-        deletePidFile();
+        deletePidFiles();
         return ExitCodes.OK;
     }
 
@@ -247,6 +257,13 @@ public final class MountCommand implements Callable<Integer> {
         if (allowOther) {
             options.add("allow_other");
         }
+        if (FuseSupport.autoUnmountAvailable()) {
+            // fusermount stays running and removes the mount if this process dies, even by
+            // SIGKILL or an out-of-memory exit, so no dead mount blocks the mountpoint.
+            options.add("auto_unmount");
+        }
+        // NOTE: without fusermount (root only), a dead mount stays until the next mount or
+        // 'xormount unmount' on the same mountpoint clears it.
         return options;
     }
 
@@ -257,23 +274,42 @@ public final class MountCommand implements Callable<Integer> {
         LoggerFactory.getLogger(MountCommand.class).info("Signal received, unmounting {}", mount.mountpoint());
         mount.close();
         closeAll(models);
-        deletePidFile();
+        deletePidFiles();
         // Exit 0 after a clean unmount on SIGINT/SIGTERM, as a service manager expects.
         Runtime.getRuntime().halt(ExitCodes.OK);
     }
 
-    private void writePidFile() throws IOException {
+    /**
+     * Writes this process's pid to {@code --pid-file}, if given, and to the state folder's pid file
+     * for {@code target}, which {@code unmount} reads. Both are written before mounting, so a
+     * service manager that reads the pid file once the background launch returns finds it.
+     */
+    private void writePidFiles(Path target) {
         if (pidFile != null) {
-            Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+            try {
+                DaemonPidFile.writeCurrent(pidFile);
+                writtenPidFiles.add(pidFile);
+            } catch (IOException e) {
+                throw new UserException("cannot write --pid-file " + pidFile + " (" + e + "); pass a path in a writable folder", e);
+            }
+        }
+        Path stateFile = DaemonPidFile.of(StateDirs.resolve(stateDir), target);
+        try {
+            DaemonPidFile.writeCurrent(stateFile);
+            writtenPidFiles.add(stateFile);
+        } catch (IOException e) {
+            // The mount works without it; only 'unmount' cannot wait for this daemon to exit.
+            LoggerFactory.getLogger(MountCommand.class).warn("Could not write the pid file {} ({}); pass a writable --state-dir"
+                    + " so 'xormount unmount' can wait for this daemon", stateFile, e.toString());
         }
     }
 
-    private void deletePidFile() {
-        if (pidFile != null) {
+    private void deletePidFiles() {
+        for (Path file : writtenPidFiles) {
             try {
-                Files.deleteIfExists(pidFile);
+                Files.deleteIfExists(file);
             } catch (IOException e) {
-                LoggerFactory.getLogger(MountCommand.class).warn("Could not delete pid file {}: {}", pidFile, e.toString());
+                LoggerFactory.getLogger(MountCommand.class).warn("Could not delete pid file {}: {}", file, e.toString());
             }
         }
     }

@@ -11,9 +11,11 @@ public final class FuseSupport {
     private FuseSupport() {}
 
     /**
-     * Checks for {@code /dev/fuse} and, for users other than root, for the {@code fusermount} tool.
+     * Checks for {@code /dev/fuse} and, for users other than root, that they may open it and that
+     * the {@code fusermount} tool is installed. fusermount (fuse3 3.14) opens the device with the
+     * calling user's rights, so a user who cannot open {@code /dev/fuse} cannot mount at all.
      *
-     * @throws UserException saying which package to install
+     * @throws UserException saying which package to install or which permission to fix
      */
     public static void check(boolean root) {
         if (!Files.exists(DEVICE)) {
@@ -21,12 +23,25 @@ public final class FuseSupport {
                     + " 'sudo apt-get install fuse3 libfuse2' and load it with 'sudo modprobe fuse'"
                     + " (in a container, start it with --device /dev/fuse --cap-add SYS_ADMIN)");
         }
-        if (!Files.isReadable(DEVICE) || !Files.isWritable(DEVICE)) {
-            if (root || !onPath("fusermount")) {
-                throw new UserException("FUSE is not usable: " + DEVICE + " is not readable and writable by this user,"
-                        + " and 'fusermount' is missing; install it with 'sudo apt-get install fuse3'");
-            }
+        if (root) {
+            return;
         }
+        if (!Files.isReadable(DEVICE) || !Files.isWritable(DEVICE)) {
+            throw new UserException("FUSE is not usable by this user: " + DEVICE + " is not readable and writable;"
+                    + " mount as root, or give users access with 'sudo chmod 0666 " + DEVICE + "' (the usual mode)");
+        }
+        if (!onPath("fusermount")) {
+            throw new UserException("'fusermount' is missing, so users other than root cannot mount;"
+                    + " install it with 'sudo apt-get install fuse3'");
+        }
+    }
+
+    /**
+     * Returns true if libfuse can use the {@code auto_unmount} option: libfuse 2.9 hands the mount
+     * to {@code fusermount}, which stays running and unmounts when the daemon dies, even by SIGKILL.
+     */
+    public static boolean autoUnmountAvailable() {
+        return onPath("fusermount");
     }
 
     /**
