@@ -144,6 +144,9 @@ public final class MountCommand implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(MountCommand.class);
         boolean root = POSIXFactory.getJavaPOSIX().getuid() == 0;
         FuseSupport.check(root);
+        if (allowOther) {
+            FuseSupport.checkAllowOther(root);
+        }
 
         Path baseFolder = ModelScanner.checkFolder(base, "base", "--base");
         List<Model> models = scanModels(baseFolder);
@@ -262,8 +265,10 @@ public final class MountCommand implements Callable<Integer> {
             // SIGKILL or an out-of-memory exit, so no dead mount blocks the mountpoint.
             options.add("auto_unmount");
         }
-        // NOTE: without fusermount (root only), a dead mount stays until the next mount or
-        // 'xormount unmount' on the same mountpoint clears it.
+        // NOTE: a dead mount stays until the next mount or 'xormount unmount' clears it when
+        // fusermount is missing (root only), and for a non-root mount without allow_other:
+        // fusermount 3.14 (Debian 12) then exits without unmounting, likely because root gets
+        // EACCES on such a mount.
         return options;
     }
 

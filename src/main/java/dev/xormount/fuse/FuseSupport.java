@@ -1,12 +1,15 @@
 package dev.xormount.fuse;
 
 import dev.xormount.UserException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Checks that this machine can mount FUSE file systems, before anything is mounted. */
 public final class FuseSupport {
     private static final Path DEVICE = Path.of("/dev/fuse");
+    private static final Path FUSE_CONF = Path.of("/etc/fuse.conf");
 
     private FuseSupport() {}
 
@@ -34,6 +37,29 @@ public final class FuseSupport {
             throw new UserException("'fusermount' is missing, so users other than root cannot mount;"
                     + " install it with 'sudo apt-get install fuse3'");
         }
+    }
+
+    /**
+     * Checks that a user other than root may mount with {@code allow_other}: fusermount allows it
+     * only when {@code /etc/fuse.conf} has a line {@code user_allow_other}.
+     *
+     * @throws UserException naming the line to add
+     */
+    public static void checkAllowOther(boolean root) {
+        if (root) {
+            return;
+        }
+        try {
+            for (String line : Files.readAllLines(FUSE_CONF, StandardCharsets.UTF_8)) {
+                if (line.strip().equals("user_allow_other")) {
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // A missing or unreadable file means the option is not set, as fusermount reads it.
+        }
+        throw new UserException("--allow-other needs the line 'user_allow_other' in " + FUSE_CONF
+                + " when the mount runs as a user other than root; add it as root, or drop --allow-other");
     }
 
     /**
