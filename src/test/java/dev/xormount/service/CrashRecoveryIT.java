@@ -58,6 +58,8 @@ class CrashRecoveryIT {
             assertFalse(MountedXormount.isMounted(mount.mountpoint()), "mount left after unmount");
 
             assertRemountServes(mount);
+            // The log is appended to, so the killed run's lines survive the restart.
+            assertEquals(2, mount.log().lines().filter(line -> line.contains("Serving")).count(), mount.log());
         }
     }
 
@@ -120,6 +122,10 @@ class CrashRecoveryIT {
             assertTrue(BackgroundXormount.awaitExit(pid), "daemon still alive after running out of memory");
             assertTrue(awaitUnmounted(mount.mountpoint()), "auto_unmount left the mount after the out-of-memory exit");
             assertTrue(mount.log().contains("Out of memory while reading"), mount.log());
+            for (String line : mount.log().lines().toList()) {
+                // One line per event: Caffeine's warnings and the error carry no stack trace.
+                assertTrue(line.matches("\\d{4}-\\d\\d-\\d\\dT.*"), "log line without a timestamp: " + line);
+            }
 
             assertRemountServes(mount);
         }

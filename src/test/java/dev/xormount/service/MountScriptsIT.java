@@ -139,7 +139,7 @@ class MountScriptsIT {
         assertTrue(Files.readString(logs.resolve("srv-models.log")).contains("Serving"), "log file");
 
         // systemctl stop with KillMode=mixed sends SIGTERM to the daemon only.
-        assertEquals(0, Command.run("kill", "-TERM", Long.toString(pid)).exitCode());
+        assertTrue(ProcessHandle.of(pid).orElseThrow().destroy(), "sending SIGTERM failed");
         assertTrue(BackgroundXormount.awaitExit(pid), "daemon still running after SIGTERM");
         assertFalse(MountedXormount.isMounted(mountpoint), "mount left after stop");
         assertFalse(Files.exists(run.resolve("daemon.pid")), "pid file left after stop");
