@@ -113,7 +113,7 @@ class MountScriptsIT {
     }
 
     @Test
-    void unitCommands_startServesWithPidFileAndStopUnmounts() throws Exception {
+    void unitCommands_startAndStop() throws Exception {
         Path mountpoint = newMountpoint("srv-models");
         Path run = Files.createDirectories(temp.resolve("run/xormount/srv-models"));
         Path logs = Files.createDirectories(temp.resolve("log"));

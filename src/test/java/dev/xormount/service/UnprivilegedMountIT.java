@@ -102,14 +102,17 @@ class UnprivilegedMountIT {
         Path mountpoint = root.resolve("mnt");
         String script = String.join("\n",
                 "set -u",
+                "",
                 "step() { name=$1; shift; out=$(\"$@\" 2>&1); echo \"STEP $name $? $(echo $out | tr '\\n' ' ')\"; }",
                 "as() { user=$1; shift; runuser -u \"$user\" -- \"$@\"; }",
                 "daemon() { cat " + root.resolve("state/daemons") + "/*.pid; }",
                 "mounted() { grep -q ' " + mountpoint + " ' /proc/self/mounts; }",
                 "await_gone() { for i in $(seq 1 200); do mounted || { echo gone; return 0; }; sleep 0.1; done; echo present; }",
+                "",
                 "mknod " + root.resolve("dev/fuse") + " c 10 229 && chmod 0666 " + root.resolve("dev/fuse"),
                 "mount --bind " + root.resolve("dev/fuse") + " /dev/fuse",
                 "mount --bind " + root.resolve("fuse.conf.without") + " /etc/fuse.conf",
+                "",
                 "step allow-other-without-conf as " + service + " " + mount + " --allow-other " + mountpoint,
                 "umount /etc/fuse.conf && mount --bind " + root.resolve("fuse.conf.with") + " /etc/fuse.conf",
                 "step mount-shared as " + service + " " + mount + " --allow-other " + mountpoint,
@@ -117,6 +120,7 @@ class UnprivilegedMountIT {
                 "step reader-md5 as " + reader + " md5sum " + mountpoint.resolve(FILE),
                 "kill -9 $(daemon)",
                 "step kill-shared await_gone",
+                "",
                 "step mount-private as " + service + " " + mount + " " + mountpoint,
                 "step owner-md5 as " + service + " md5sum " + mountpoint.resolve(FILE),
                 "step reader-private as " + reader + " md5sum " + mountpoint.resolve(FILE),
@@ -126,9 +130,11 @@ class UnprivilegedMountIT {
                 "step unmount as " + service + " " + launcher + " unmount --state-dir " + root.resolve("state") + " " + mountpoint,
                 "step mount-table-after sh -c \"grep ' " + mountpoint + " ' /proc/self/mounts || echo clean\"",
                 "");
+
         Path file = root.resolve("steps.sh");
         Files.writeString(file, script);
         Command.Result result = Command.run("unshare", "--mount", "--propagation", "private", "bash", file.toString());
+
         Map<String, String> steps = new LinkedHashMap<>();
         for (String line : result.stdout().lines().toList()) {
             if (line.startsWith("STEP ")) {
