@@ -47,12 +47,7 @@ class CrashRecoveryIT {
     @Test
     void killedDaemon_autoUnmountThenRemount() throws Exception {
         try (BackgroundXormount mount = new BackgroundXormount(temp.resolve("mnt"), temp.resolve("state"))) {
-            Command.Result first = mount.mountDemo(Map.of());
-            assertEquals(0, first.exitCode(), first.describe());
-            long pid = mount.daemonPid().orElseThrow();
-
-            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-            assertTrue(BackgroundXormount.awaitExit(pid), "daemon still alive after SIGKILL");
+            mountAndKill(mount, Map.of());
 
             Command.Result unmount = mount.unmount();
             assertEquals(0, unmount.exitCode(), unmount.describe());
@@ -67,12 +62,7 @@ class CrashRecoveryIT {
     @Test
     void killedDaemonWithoutFusermount_unmountClearsDeadMount() throws Exception {
         try (BackgroundXormount mount = new BackgroundXormount(temp.resolve("mnt"), temp.resolve("state"))) {
-            Command.Result first = mount.mountDemo(withoutFusermount());
-            assertEquals(0, first.exitCode(), first.describe());
-            long pid = mount.daemonPid().orElseThrow();
-
-            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-            assertTrue(BackgroundXormount.awaitExit(pid), "daemon still alive after SIGKILL");
+            mountAndKill(mount, withoutFusermount());
             // Without fusermount there is no auto_unmount, so the dead mount stays.
             assertTrue(MountedXormount.isMounted(mount.mountpoint()), "dead mount expected without auto_unmount");
             assertTrue(MountpointCheck.isStale(mount.mountpoint()), "mountpoint should report 'Transport endpoint is not connected'");
@@ -89,11 +79,7 @@ class CrashRecoveryIT {
     @Test
     void killedDaemonWithoutFusermount_mountClearsDeadMount() throws Exception {
         try (BackgroundXormount mount = new BackgroundXormount(temp.resolve("mnt"), temp.resolve("state"))) {
-            Command.Result first = mount.mountDemo(withoutFusermount());
-            assertEquals(0, first.exitCode(), first.describe());
-            long pid = mount.daemonPid().orElseThrow();
-            ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-            assertTrue(BackgroundXormount.awaitExit(pid), "daemon still alive after SIGKILL");
+            mountAndKill(mount, withoutFusermount());
             assertTrue(MountpointCheck.isStale(mount.mountpoint()), "dead mount expected without auto_unmount");
 
             assertRemountServes(mount);
@@ -136,6 +122,16 @@ class CrashRecoveryIT {
 
             assertRemountServes(mount);
         }
+    }
+
+    /** Mounts the demo in the background with {@code environment} and kills the daemon with SIGKILL. */
+    private static void mountAndKill(BackgroundXormount mount, Map<String, String> environment) throws Exception {
+        Command.Result first = mount.mountDemo(environment);
+        assertEquals(0, first.exitCode(), first.describe());
+        long pid = mount.daemonPid().orElseThrow();
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        assertTrue(BackgroundXormount.awaitExit(pid), "daemon still alive after SIGKILL");
     }
 
     /** Mounts again on the same mountpoint and checks a decoded file, then unmounts. */
