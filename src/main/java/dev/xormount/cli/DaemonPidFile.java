@@ -37,7 +37,7 @@ final class DaemonPidFile {
 
     /**
      * Returns the process named in {@code file} if it is still running and its command line is an
-     * xormount daemon, so a pid reused by another program after a crash is never acted on.
+     * xormount daemon, so a pid that another program reused after a crash is not taken for it.
      */
     static Optional<ProcessHandle> liveDaemon(Path file) {
         long pid;
@@ -51,7 +51,8 @@ final class DaemonPidFile {
 
     private static boolean isXormount(ProcessHandle process) {
         try {
-            // /proc/PID/cmdline is readable for every user's processes, unlike ProcessHandle.Info.
+            // /proc/PID/cmdline is readable for other users' processes (unless /proc has hidepid),
+            // while ProcessHandle.Info leaves their arguments empty.
             byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
             String text = new String(cmdline, StandardCharsets.UTF_8);
             return text.contains(Main.class.getName()) || text.contains("xormount.jar");

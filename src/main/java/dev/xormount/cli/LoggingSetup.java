@@ -49,7 +49,8 @@ final class LoggingSetup {
             return null;
         }
         try {
-            // Appending with O_APPEND keeps whole lines when several processes write the same file.
+            // With O_APPEND each log line, written at once when under 8 KiB, stays whole even when
+            // several processes append to the file.
             System.setErr(new PrintStream(new FileOutputStream(logFile, true), true, StandardCharsets.UTF_8));
             redirected = true;
             return null;

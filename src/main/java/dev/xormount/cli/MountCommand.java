@@ -261,8 +261,8 @@ public final class MountCommand implements Callable<Integer> {
             options.add("allow_other");
         }
         if (FuseSupport.autoUnmountAvailable()) {
-            // fusermount stays running and removes the mount if this process dies, even by
-            // SIGKILL or an out-of-memory exit, so no dead mount blocks the mountpoint.
+            // fusermount stays running and removes the mount when this process dies, SIGKILL and
+            // out-of-memory exits included.
             options.add("auto_unmount");
         }
         // NOTE: a dead mount stays until the next mount or 'xormount unmount' clears it when
