@@ -51,8 +51,8 @@ final class DaemonPidFile {
 
     private static boolean isXormount(ProcessHandle process) {
         try {
-            // /proc/PID/cmdline is readable for other users' processes (unless /proc has hidepid),
-            // while ProcessHandle.Info leaves their arguments empty.
+            // /proc/PID/cmdline lists the arguments of other users' processes too, unless /proc is
+            // mounted with hidepid, and a service runs as its own user.
             byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
             String text = new String(cmdline, StandardCharsets.UTF_8);
             return text.contains(Main.class.getName()) || text.contains("xormount.jar");
