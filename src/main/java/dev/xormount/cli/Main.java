@@ -21,7 +21,11 @@ public final class Main {
 
     public static void main(String[] args) {
         rawArgs = List.of(args);
-        LoggingSetup.configure(Arrays.asList(args));
+        String logError = LoggingSetup.configure(Arrays.asList(args));
+        if (logError != null) {
+            System.err.println("xormount: error: " + logError);
+            System.exit(ExitCodes.BAD_INPUT);
+        }
         int code = run(args);
         MountCommand.markExiting();
         System.exit(code);
@@ -48,6 +52,10 @@ public final class Main {
     static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        if (LoggingSetup.isRedirected()) {
+            // Command errors belong on the terminal, not in the --log-file that System.err now writes to.
+            commandLine.setErr(new PrintWriter(LoggingSetup.terminal(), true));
+        }
         commandLine.setExecutionExceptionHandler(Main::handleException);
         commandLine.setParameterExceptionHandler(Main::handleParameterException);
         return commandLine;

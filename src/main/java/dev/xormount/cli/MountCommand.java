@@ -8,6 +8,7 @@ import dev.xormount.cache.BlockCache;
 import dev.xormount.cache.BlockReader;
 import dev.xormount.fuse.FuseMount;
 import dev.xormount.fuse.FuseSupport;
+import dev.xormount.fuse.MountTable;
 import dev.xormount.fuse.MountpointCheck;
 import dev.xormount.fuse.VirtualTree;
 import dev.xormount.fuse.XorFilesystem;
@@ -26,10 +27,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import jnr.posix.POSIXFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +57,8 @@ public final class MountCommand implements Callable<Integer> {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
     private static volatile boolean exiting;
+
+    private final List<Path> writtenPidFiles = new CopyOnWriteArrayList<>();
 
     @Option(names = "--base", required = true, paramLabel = "DIR",
             description = "Folder of the base model in Hugging Face layout (for LLaMA: the output of convert_llama_weights_to_hf.py).")
@@ -104,7 +109,8 @@ public final class MountCommand implements Callable<Integer> {
     Path logFile;
 
     @Option(names = "--pid-file", paramLabel = "FILE",
-            description = "Write the daemon's process id to FILE while it runs.")
+            description = "Write the daemon's process id to FILE while it runs (for a service manager's PIDFile)."
+                    + " A pid file for 'xormount unmount' is always kept in the state folder.")
     Path pidFile;
 
     @Option(names = "--state-dir", paramLabel = "DIR",
@@ -150,6 +156,9 @@ public final class MountCommand implements Callable<Integer> {
         Logger log = LoggerFactory.getLogger(MountCommand.class);
         boolean root = POSIXFactory.getJavaPOSIX().getuid() == 0;
         FuseSupport.check(root);
+        if (allowOther) {
+            FuseSupport.checkAllowOther(root);
+        }
 
         Path baseFolder = ModelScanner.checkFolder(base, "base", "--base");
         List<Model> models = scanModels(baseFolder);
@@ -188,13 +197,23 @@ public final class MountCommand implements Callable<Integer> {
             auditor.runAll();
         }
 
-        FuseMount mount = FuseMount.start(filesystem, target, fuseOptions(), common.verbose, CONNECT_TIMEOUT);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(mount, auditor, models), "unmount-on-exit"));
+        writePidFiles(target);
+        // The hook is in place before mounting, so a SIGTERM that arrives while libfuse mounts
+        // still unmounts and exits 0 instead of leaving a mount behind.
+        AtomicReference<FuseMount> mounted = new AtomicReference<>();
         ExecutorService auditThread = Executors.newSingleThreadExecutor(new LowPriorityThreads("audit"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(target, mounted, auditor, models), "unmount-on-exit"));
+        FuseMount mount;
+        try {
+            mount = FuseMount.start(filesystem, target, fuseOptions(), common.verbose, CONNECT_TIMEOUT);
+        } catch (RuntimeException e) {
+            deletePidFiles();
+            throw e;
+        }
+        mounted.set(mount);
         if (audit.mode == AuditMode.BACKGROUND) {
             auditor.start(auditThread);
         }
-        writePidFile();
         for (Model model : models) {
             log.info("Serving {} files of {} at {} (payload {}, base {})", model.files().size(), model.name(),
                     target.resolve(model.name()), model.payloadDir(), model.baseDir());
@@ -216,7 +235,7 @@ public final class MountCommand implements Callable<Integer> {
         auditor.stop();
         auditThread.shutdownNow();
         readAhead.shutdownNow();
-        deletePidFile();
+        deletePidFiles();
         return ExitCodes.OK;
     }
 
@@ -284,34 +303,73 @@ public final class MountCommand implements Callable<Integer> {
         if (allowOther) {
             options.add("allow_other");
         }
+        if (FuseSupport.autoUnmountAvailable()) {
+            // fusermount stays running and removes the mount when this process dies, SIGKILL and
+            // out-of-memory exits included.
+            options.add("auto_unmount");
+        }
+        // NOTE: a dead mount stays until the next mount or 'xormount unmount' clears it when
+        // fusermount is missing (root only), and for a non-root mount without allow_other:
+        // fusermount 3.14 (Debian 12) then exits without unmounting, likely because root gets
+        // EACCES on such a mount.
         return options;
     }
 
-    private void stopOnSignal(FuseMount mount, Auditor auditor, List<Model> models) {
-        if (exiting || mount.isUnmounted()) {
+    private void stopOnSignal(Path target, AtomicReference<FuseMount> mounted, Auditor auditor, List<Model> models) {
+        FuseMount mount = mounted.get();
+        if (exiting || (mount != null && mount.isUnmounted())) {
             return;
         }
-        LoggerFactory.getLogger(MountCommand.class).info("Signal received, unmounting {}", mount.mountpoint());
+        LoggerFactory.getLogger(MountCommand.class).info("Signal received, unmounting {}", target);
         auditor.stop();
-        mount.close();
+        if (mount != null) {
+            mount.close();
+        } else if (MountTable.unmount(target, true) == null) {
+            LoggerFactory.getLogger(MountCommand.class).info("Detached the mount at {} that was still starting", target);
+        }
         closeAll(models);
-        deletePidFile();
+        deletePidFiles();
         // Exit 0 after a clean unmount on SIGINT/SIGTERM, as a service manager expects.
         Runtime.getRuntime().halt(ExitCodes.OK);
     }
 
-    private void writePidFile() throws IOException {
+    /**
+     * Writes this process's pid to {@code --pid-file}, if given, and to the state folder's pid file
+     * for {@code target}, which {@code unmount} reads. Both are written before mounting, so a
+     * service manager that reads the pid file once the background launch returns finds it.
+     */
+    private void writePidFiles(Path target) {
         if (pidFile != null) {
-            Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+            try {
+                DaemonPidFile.writeCurrent(pidFile);
+                writtenPidFiles.add(pidFile);
+            } catch (IOException e) {
+                throw new UserException("cannot write --pid-file " + pidFile + " (" + e + "); pass a path in a writable folder", e);
+            }
+        }
+        Path stateFile = DaemonPidFile.of(StateDirs.resolve(stateDir), target);
+        try {
+            DaemonPidFile.writeCurrent(stateFile);
+            writtenPidFiles.add(stateFile);
+        } catch (IOException e) {
+            // The mount works without it; only 'unmount' cannot wait for this daemon to exit.
+            LoggerFactory.getLogger(MountCommand.class).warn("Could not write the pid file {} ({}); pass a writable --state-dir"
+                    + " so 'xormount unmount' can wait for this daemon", stateFile, e.toString());
         }
     }
 
-    private void deletePidFile() {
-        if (pidFile != null) {
+    /**
+     * Deletes the pid files this process wrote, unless another daemon has written its own pid
+     * there since: a daemon that lingers after a lazy unmount must not remove its successor's.
+     */
+    private void deletePidFiles() {
+        for (Path file : writtenPidFiles) {
             try {
-                Files.deleteIfExists(pidFile);
+                if (DaemonPidFile.isOwnedByCurrent(file)) {
+                    Files.deleteIfExists(file);
+                }
             } catch (IOException e) {
-                LoggerFactory.getLogger(MountCommand.class).warn("Could not delete pid file {}: {}", pidFile, e.toString());
+                LoggerFactory.getLogger(MountCommand.class).warn("Could not delete pid file {}: {}", file, e.toString());
             }
         }
     }

@@ -31,7 +31,9 @@ public final class MountpointCheck {
         Path absolute = mountpoint.toAbsolutePath().normalize();
         if (isStale(absolute)) {
             String error = MountTable.unmount(absolute, true);
-            if (error != null || isStale(absolute)) {
+            // With auto_unmount, fusermount may remove the dead mount first, so our unmount can fail
+            // although the mountpoint is clear. Only a mountpoint that is still dead is an error.
+            if (isStale(absolute)) {
                 throw new UserException("mountpoint " + absolute + " is a dead FUSE mount left by a crashed process and could not be cleared ("
                         + error + "); clear it with 'fusermount -u -z " + absolute + "' or 'sudo umount -l " + absolute + "' and retry");
             }

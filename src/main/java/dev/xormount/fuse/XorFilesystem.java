@@ -41,6 +41,8 @@ public final class XorFilesystem extends FuseStubFS {
     /** Bits of the {@code fuse_file_info} bit field word (libfuse 2.9, x86-64 and aarch64 GCC layout). */
     private static final int FI_DIRECT_IO = 1;
     private static final int FI_KEEP_CACHE = 1 << 1;
+    /** Exit code after an out-of-memory error, the same as the JVM's -XX:+ExitOnOutOfMemoryError. */
+    private static final int OUT_OF_MEMORY_EXIT = 3;
 
     private final VirtualTree tree;
     private final BlockReader reader;
@@ -115,27 +117,16 @@ public final class XorFilesystem extends FuseStubFS {
         }
     }
 
-    /**
-     * Sets owner, group and read bits from the stricter source: a decoded file is readable only by
-     * those who may read both its payload and its base.
-     */
+    /** Sets owner, group and read bits so that only users who may read both sources can read the file. */
     private static void fillFileStat(DecodedFile file, FileStat stat) {
         SourceFile payload = file.payload();
-        SourceFile base = file.base();
-        SourceFile owner = payload;
-        int readBits = payload.mode() & 0444;
-        if (base != null) {
-            readBits &= base.mode();
-            if (Integer.bitCount(base.mode() & 0444) <= Integer.bitCount(payload.mode() & 0444)) {
-                owner = base;
-            }
-        }
-        stat.st_mode.set(FileStat.S_IFREG | readBits);
+        SourcePermissions permissions = SourcePermissions.of(payload, file.base());
+        stat.st_mode.set(FileStat.S_IFREG | permissions.mode());
         stat.st_nlink.set(1);
         stat.st_size.set(file.size());
         stat.st_blocks.set((file.size() + 511) / 512);
-        stat.st_uid.set(owner.uid());
-        stat.st_gid.set(owner.gid());
+        stat.st_uid.set(permissions.uid());
+        stat.st_gid.set(permissions.gid());
         setTime(stat.st_mtim, payload.modified().toMillis());
         setTime(stat.st_ctim, payload.modified().toMillis());
         setTime(stat.st_atim, payload.modified().toMillis());
@@ -228,7 +219,26 @@ public final class XorFilesystem extends FuseStubFS {
             return n;
         } catch (Exception e) {
             return fail(path, e);
+        } catch (OutOfMemoryError e) {
+            return exitOutOfMemory(path, e);
         }
+    }
+
+    /**
+     * Ends the process on an out-of-memory error in a read. An error escaping a callback makes
+     * jnr-fuse return 0 bytes for the read, which the reader takes for the end of the file. Direct
+     * buffer exhaustion is thrown by Java code, so -XX:+ExitOnOutOfMemoryError does not cover it.
+     * Exiting drops the FUSE connection, so readers get an error instead of short files, and
+     * auto_unmount or the next mount removes the dead mount.
+     */
+    private static int exitOutOfMemory(String path, OutOfMemoryError error) {
+        try {
+            log.error("Out of memory while reading {} ({}); exiting so that no reader sees a truncated file."
+                    + " Lower --cache-size or raise -XX:MaxDirectMemorySize in XORMOUNT_JAVA_OPTS", path, error.getMessage());
+        } finally {
+            Runtime.getRuntime().halt(OUT_OF_MEMORY_EXIT);
+        }
+        return Errno.EIO;
     }
 
     private static int copyGenerated(byte[] content, long offset, ByteBuffer target) {

@@ -124,12 +124,17 @@ public final class MountedXormount implements AutoCloseable {
                 }
             }
         } finally {
-            if (isMounted(mountpoint)) {
-                run("fusermount", "-u", "-z", mountpoint.toString());
-            }
-            if (isMounted(mountpoint)) {
-                run("umount", "-l", mountpoint.toString());
-            }
+            removeMount(mountpoint);
+        }
+    }
+
+    /** Detaches whatever is mounted at {@code mountpoint}, alive or dead, each tool under a timeout. */
+    public static void removeMount(Path mountpoint) throws IOException, InterruptedException {
+        if (isMounted(mountpoint)) {
+            run("fusermount", "-u", "-z", mountpoint.toString());
+        }
+        if (isMounted(mountpoint)) {
+            run("umount", "-l", mountpoint.toString());
         }
     }
 
