@@ -24,10 +24,26 @@ import java.util.List;
 final class Background {
     private Background() {}
 
+    /** Returns {@code mount.log} in the state folder, creating the folder. */
+    private static Path defaultLogFile(Path stateDir) {
+        Path folder = StateDirs.resolve(stateDir);
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new UserException("cannot create the state folder " + folder + " (" + e + "); pass a writable --state-dir or --log-file", e);
+        }
+        return folder.resolve("mount.log");
+    }
+
     /** Launches the daemon for {@code command} and returns this process's exit code. */
     static int launch(MountCommand command) throws IOException, InterruptedException {
-        Path logFile = command.logFile != null ? command.logFile : StateDirs.resolve(command.stateDir).resolve("mount.log");
-        Files.createDirectories(logFile.toAbsolutePath().getParent());
+        Path logFile = command.logFile != null ? command.logFile.toAbsolutePath() : defaultLogFile(command.stateDir);
+        if (Files.isDirectory(logFile)) {
+            throw new UserException("--log-file " + logFile + " is a folder; pass a file path such as " + logFile.resolve("mount.log"));
+        }
+        if (!Files.isDirectory(logFile.getParent())) {
+            throw new UserException("folder of --log-file " + logFile + " not found; create " + logFile.getParent() + " or pick another path");
+        }
 
         List<String> child = new ArrayList<>();
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {

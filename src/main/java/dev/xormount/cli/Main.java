@@ -58,6 +58,9 @@ public final class Main {
         }
         commandLine.setExecutionExceptionHandler(Main::handleException);
         commandLine.setParameterExceptionHandler(Main::handleParameterException);
+        for (CommandLine sub : commandLine.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new Version());
+        }
         return commandLine;
     }
 
@@ -82,7 +85,11 @@ public final class Main {
 
     private static int handleParameterException(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
-        err.println("xormount: error: " + e.getMessage() + "; see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
+        String message = e.getMessage();
+        if (message.endsWith(".")) {
+            message = message.substring(0, message.length() - 1);
+        }
+        err.println("xormount: error: " + message + "; see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
         err.flush();
         return ExitCodes.USAGE;
     }

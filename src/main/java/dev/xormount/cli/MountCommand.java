@@ -251,8 +251,11 @@ public final class MountCommand implements Callable<Integer> {
             throw new UserException("invalid --read-ahead " + readAheadBlocks + ": use 0 to 256 blocks");
         }
         if (!names.isEmpty() && names.size() != payloads.size()) {
-            throw new UserException(names.size() + " --name values for " + payloads.size()
-                    + " --payload folders; give one --name per --payload, in the same order, or none");
+            throw new UserException("got " + names.size() + " --name and " + payloads.size()
+                    + " --payload options; give one --name per --payload, in the same order, or none");
+        }
+        for (String glob : plainGlobs) {
+            PlainRules.checkGlob(glob);
         }
         audit.validate(payloads.size());
     }
@@ -265,7 +268,14 @@ public final class MountCommand implements Callable<Integer> {
             for (int i = 0; i < payloads.size(); i++) {
                 String name = names.isEmpty() ? defaultName(payloads.get(i)) : names.get(i);
                 if (name.isEmpty() || name.startsWith(".") || name.contains("/")) {
-                    throw new UserException("invalid model name '" + name + "': use a folder name that does not start with '.', via --name");
+                    throw new UserException("invalid model name '" + name
+                            + "': pass a --name that is not empty, contains no '/' and does not start with '.'");
+                }
+                Path folder = payloads.get(i).toAbsolutePath().normalize();
+                for (int j = 0; j < i; j++) {
+                    if (Files.exists(folder) && Files.exists(payloads.get(j)) && Files.isSameFile(folder, payloads.get(j))) {
+                        throw new UserException("payload folder " + payloads.get(i) + " is given twice; pass each --payload once");
+                    }
                 }
                 if (!seen.add(name)) {
                     throw new UserException("two payloads would both be served as '" + name + "'; give each a distinct --name");

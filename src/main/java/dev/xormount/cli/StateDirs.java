@@ -18,6 +18,12 @@ final class StateDirs {
         if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
             return Path.of(xdg, "xormount");
         }
-        return Path.of(System.getProperty("user.home"), ".cache", "xormount");
+        // $HOME, not the passwd entry Java reports as user.home: a service user's passwd home may
+        // not exist (nobody's is /nonexistent) while its environment names a usable one.
+        String home = System.getenv("HOME");
+        if (home == null || home.isBlank() || !Path.of(home).isAbsolute()) {
+            home = System.getProperty("user.home");
+        }
+        return Path.of(home, ".cache", "xormount");
     }
 }

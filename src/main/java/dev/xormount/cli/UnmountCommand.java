@@ -44,9 +44,22 @@ public final class UnmountCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MOUNTPOINT", description = "The folder the model is mounted on.")
     Path mountpoint;
 
+    /**
+     * Returns {@code path} with symlinks resolved, as the mount table lists it; a dead mount
+     * cannot be resolved, so it is kept as an absolute path.
+     */
+    private static Path resolve(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        try {
+            return absolute.toRealPath();
+        } catch (IOException e) {
+            return absolute;
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
-        Path target = mountpoint.toAbsolutePath().normalize();
+        Path target = resolve(mountpoint);
         Path pidFile = DaemonPidFile.of(StateDirs.resolve(stateDir), target);
         Optional<ProcessHandle> daemon = DaemonPidFile.liveDaemon(pidFile);
 

@@ -20,7 +20,7 @@ public final class MountpointCheck {
     private MountpointCheck() {}
 
     /**
-     * Returns the absolute mountpoint after checking that it is an existing, empty folder that is
+     * Returns the mountpoint, with symlinks resolved, after checking that it is an existing, empty folder that is
      * not mounted and lies outside every source folder. A FUSE mount whose daemon died is
      * unmounted (lazily) first, and logged.
      *
@@ -70,7 +70,7 @@ public final class MountpointCheck {
         if (!isEmpty(real)) {
             throw new UserException("mountpoint " + absolute + " is not empty; pass an empty folder so no files are hidden by the mount");
         }
-        return absolute;
+        return real;
     }
 
     /** Returns true if {@code path} is a FUSE mount whose daemon is gone. */

@@ -1,5 +1,6 @@
 package dev.xormount.model;
 
+import dev.xormount.UserException;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
@@ -28,6 +29,23 @@ public final class PlainRules {
         this.globs = List.copyOf(all);
         for (String glob : globs) {
             matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
+        }
+    }
+
+    /**
+     * Checks that {@code glob} is a valid glob for {@code --plain}.
+     *
+     * @throws UserException naming the glob
+     */
+    public static void checkGlob(String glob) {
+        if (glob.isBlank()) {
+            throw new UserException("invalid --plain '" + glob + "': pass a file name or glob such as '*.json'");
+        }
+        try {
+            FileSystems.getDefault().getPathMatcher("glob:" + glob);
+        } catch (IllegalArgumentException e) {
+            throw new UserException("invalid --plain '" + glob + "' (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); pass a file name or glob such as '*.json'", e);
         }
     }
 

@@ -73,14 +73,52 @@ class MountCommandTest {
     @Test
     void mount_nameCountMismatch_isRejected() {
         Result result = run("mount", "--base", "b", "--payload", "p1", "--payload", "p2", "--name", "one", "m");
-        result.assertBadInput("1 --name values for 2 --payload folders");
+        result.assertBadInput("got 1 --name and 2 --payload options");
+    }
+
+    @Test
+    void mount_invalidPlainGlob_isRejected() {
+        run("mount", "--plain", "[", "--base", "b", "--payload", "p", "m").assertBadInput("invalid --plain '['");
+        run("mount", "--plain", " ", "--base", "b", "--payload", "p", "m").assertBadInput("invalid --plain ' '");
+    }
+
+    @Test
+    void mount_invalidName_saysWhatIsAllowed() throws IOException {
+        Path mountpoint = Files.createDirectories(temp.resolve("mnt"));
+        Result result = run("mount", "--base", Repo.demoBase().toString(), "--payload", Repo.demoPayload().toString(),
+                "--name", "a/b", mountpoint.toString());
+        result.assertBadInput("invalid model name 'a/b': pass a --name that is not empty, contains no '/'");
+    }
+
+    @Test
+    void mount_samePayloadTwice_isRejected() throws IOException {
+        Path mountpoint = Files.createDirectories(temp.resolve("mnt"));
+        Result result = run("mount", "--base", Repo.demoBase().toString(),
+                "--payload", Repo.demoPayload().toString(), "--payload", Repo.demoPayload() + "/",
+                "--name", "one", "--name", "two", mountpoint.toString());
+        result.assertBadInput("payload folder " + Repo.demoPayload() + " is given twice");
+    }
+
+    @Test
+    void subcommands_printVersion() {
+        Result result = run("mount", "--version");
+        assertEquals(0, result.code, result.err);
+        assertTrue(result.out.startsWith("xormount "), result.out);
+    }
+
+    @Test
+    void mount_unknownCommand_hasNoStrayPeriod() {
+        Result result = run("bogus");
+        assertEquals(ExitCodes.USAGE, result.code, result.err);
+        assertTrue(result.err.contains("'bogus'; see 'xormount --help'"), result.err);
     }
 
     @Test
     void mount_duplicateNames_areRejected() throws IOException {
         Path mountpoint = Files.createDirectories(temp.resolve("mnt"));
+        Path sameName = copyOf(Repo.demoPayload(), temp.resolve("other").resolve(Repo.demoPayload().getFileName().toString()));
         Result result = run("mount", "--base", Repo.demoBase().toString(),
-                "--payload", Repo.demoPayload().toString(), "--payload", Repo.demoPayload().toString(), mountpoint.toString());
+                "--payload", Repo.demoPayload().toString(), "--payload", sameName.toString(), mountpoint.toString());
         result.assertBadInput("two payloads would both be served as 'tiny-llama-sft'");
     }
 
