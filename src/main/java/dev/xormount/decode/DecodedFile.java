@@ -3,7 +3,6 @@ package dev.xormount.decode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
@@ -24,7 +23,12 @@ import java.util.Objects;
  * instead of returning short or padded data.
  */
 public final class DecodedFile implements Closeable {
-    private static final ThreadLocal<ByteBuffer> BASE_SCRATCH = new ThreadLocal<>();
+    /**
+     * Direct buffers for base bytes, shared by all threads. A pool instead of a ThreadLocal because
+     * jffi attaches each libfuse worker to the JVM as a new Java thread for every callback, so a
+     * per-thread buffer would be allocated (and zeroed) on every FUSE read.
+     */
+    private static final ScratchPool BASE_SCRATCH = new ScratchPool();
 
     private final String name;
     private final SourceFile payload;
@@ -96,21 +100,13 @@ public final class DecodedFile implements Closeable {
             return;
         }
         int overlap = (int) Math.min(length, base.size() - position);
-        ByteBuffer scratch = baseScratch(overlap);
-        readFully(baseChannel, base, position, scratch);
-        Xor.xorInto(target, start, scratch, 0, overlap);
-    }
-
-    private static ByteBuffer baseScratch(int length) {
-        ByteBuffer scratch = BASE_SCRATCH.get();
-        if (scratch == null || scratch.capacity() < length) {
-            // Rounded up to a power of two so a thread that sees a few read sizes allocates once.
-            int capacity = Integer.highestOneBit(Math.max(length, 4096) - 1) << 1;
-            scratch = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
-            BASE_SCRATCH.set(scratch);
+        ByteBuffer scratch = BASE_SCRATCH.take(overlap);
+        try {
+            readFully(baseChannel, base, position, scratch);
+            Xor.xorInto(target, start, scratch, 0, overlap);
+        } finally {
+            BASE_SCRATCH.give(scratch);
         }
-        scratch.clear().limit(length);
-        return scratch;
     }
 
     private static void readFully(FileChannel channel, SourceFile source, long position, ByteBuffer target) throws IOException {
