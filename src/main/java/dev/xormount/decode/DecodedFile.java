@@ -21,6 +21,9 @@ import java.util.Objects;
  * (a new file renamed over it), reads keep using the file that was opened. If a source is
  * truncated in place, the read that meets the missing bytes fails with an {@link IOException}
  * instead of returning short or padded data.
+ *
+ * <p>Source pages are dropped from the kernel page cache in 2 MiB chunks once read (see
+ * {@link SourcePageCache}), so the page cache holds the decoded bytes once, not three copies.
  */
 public final class DecodedFile implements Closeable {
     /**
@@ -35,6 +38,8 @@ public final class DecodedFile implements Closeable {
     private final SourceFile base;
     private final FileChannel payloadChannel;
     private final FileChannel baseChannel;
+    private final SourcePageCache payloadPages;
+    private final SourcePageCache basePages;
 
     /**
      * Opens both sources for reading.
@@ -58,6 +63,8 @@ public final class DecodedFile implements Closeable {
             throw e;
         }
         this.baseChannel = opened;
+        this.payloadPages = SourcePageCache.open(payload.realPath(), payload.size());
+        this.basePages = base == null ? null : SourcePageCache.open(base.realPath(), base.size());
     }
 
     public String name() {
@@ -96,6 +103,7 @@ public final class DecodedFile implements Closeable {
         }
         int start = target.position();
         readFully(payloadChannel, payload, position, target);
+        payloadPages.readDone(position, length);
         if (base == null || position >= base.size()) {
             return;
         }
@@ -103,6 +111,7 @@ public final class DecodedFile implements Closeable {
         ByteBuffer scratch = BASE_SCRATCH.take(overlap);
         try {
             readFully(baseChannel, base, position, scratch);
+            basePages.readDone(position, overlap);
             Xor.xorInto(target, start, scratch, 0, overlap);
         } finally {
             BASE_SCRATCH.give(scratch);
@@ -123,6 +132,10 @@ public final class DecodedFile implements Closeable {
 
     @Override
     public void close() throws IOException {
+        payloadPages.close();
+        if (basePages != null) {
+            basePages.close();
+        }
         try {
             payloadChannel.close();
         } finally {
