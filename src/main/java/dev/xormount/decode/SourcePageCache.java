@@ -2,6 +2,7 @@ package dev.xormount.decode;
 
 import java.io.Closeable;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jnr.ffi.LibraryLoader;
 import org.slf4j.Logger;
@@ -16,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * the descriptor, so this class opens its own read-only descriptor next to the FileChannel that
  * does the reading. Dropping is best effort: when libc cannot be loaded, the file cannot be opened
  * or the call fails, reads go on unchanged and the failure is logged once per file.
+ *
+ * <p>Binding libc with jnr-ffi takes a few hundred milliseconds, so it runs on a background thread
+ * started with the first instance, and a mount serves its first bytes without waiting for it.
+ * Reads finished before the binding is ready drop nothing, but the first drop afterwards also
+ * drops every chunk before the current one.
  *
  * <p>NOTE: pages are dropped even when another process had them cached, so a later plain read of
  * the same source file goes to the disk again.
@@ -45,33 +51,26 @@ final class SourcePageCache implements Closeable {
         int posix_fadvise(int fd, long offset, long length, int advice);
     }
 
-    private static final LibC LIBC = loadLibC();
+    /** Completes with the bound libc, or with null when it cannot be loaded. */
+    private static final CompletableFuture<LibC> LIBC = loadLibCInBackground();
+    private static final int NOT_OPENED = -2;
 
     private final Path path;
     private final long size;
-    private final int fd;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The advice descriptor: NOT_OPENED until the first drop, -1 when opening failed. */
+    private volatile int fd = NOT_OPENED;
+    private volatile boolean caughtUp;
     private volatile boolean failed;
 
-    private SourcePageCache(Path path, long size, int fd) {
+    private SourcePageCache(Path path, long size) {
         this.path = path;
         this.size = size;
-        this.fd = fd;
     }
 
-    /**
-     * Opens a descriptor of {@code path}, a file of {@code size} bytes, for advice, or returns an
-     * instance that does nothing.
-     */
+    /** Returns the page cache dropper for {@code path}, a file of {@code size} bytes. */
     static SourcePageCache open(Path path, long size) {
-        int fd = -1;
-        if (LIBC != null) {
-            fd = LIBC.open(path.toString(), O_RDONLY | O_CLOEXEC);
-            if (fd < 0) {
-                log.warn("Opening {} for posix_fadvise failed; its pages stay in the page cache after decoding", path);
-            }
-        }
-        return new SourcePageCache(path, size, fd);
+        return new SourcePageCache(path, size);
     }
 
     /**
@@ -81,21 +80,49 @@ final class SourcePageCache implements Closeable {
      * reader drops each chunk once; a random reader leaves chunks it never finishes cached.
      */
     void readDone(long position, long length) {
-        if (fd < 0 || failed || closed.get() || length <= 0) {
+        LibC libc = LIBC.getNow(null);
+        if (libc == null || failed || closed.get() || length <= 0) {
             return;
+        }
+        int descriptor = descriptor(libc);
+        if (descriptor < 0) {
+            return;
+        }
+        if (!caughtUp) {
+            caughtUp = true;
+            long before = position - position % CHUNK;
+            if (before > 0) {
+                advise(libc, descriptor, 0, before);
+            }
         }
         long end = position + length;
         for (long chunkEnd = (position / CHUNK + 1) * CHUNK; chunkEnd <= end; chunkEnd += CHUNK) {
-            advise(chunkEnd - CHUNK, CHUNK);
+            advise(libc, descriptor, chunkEnd - CHUNK, CHUNK);
         }
         if (end == size && end % CHUNK != 0) {
             long tailStart = end - end % CHUNK;
-            advise(tailStart, end - tailStart);
+            advise(libc, descriptor, tailStart, end - tailStart);
         }
     }
 
-    private void advise(long offset, long length) {
-        int error = LIBC.posix_fadvise(fd, offset, length, POSIX_FADV_DONTNEED);
+    private int descriptor(LibC libc) {
+        int current = fd;
+        if (current != NOT_OPENED) {
+            return current;
+        }
+        synchronized (this) {
+            if (fd == NOT_OPENED && !closed.get()) {
+                fd = libc.open(path.toString(), O_RDONLY | O_CLOEXEC);
+                if (fd < 0) {
+                    log.warn("Opening {} for posix_fadvise failed; its pages stay in the page cache after decoding", path);
+                }
+            }
+            return fd;
+        }
+    }
+
+    private void advise(LibC libc, int descriptor, long offset, long length) {
+        int error = libc.posix_fadvise(descriptor, offset, length, POSIX_FADV_DONTNEED);
         if (error != 0 && !failed) {
             failed = true;
             log.warn("posix_fadvise(DONTNEED) on {} failed with errno {}; its pages stay in the page cache", path, error);
@@ -104,10 +131,18 @@ final class SourcePageCache implements Closeable {
 
     /** Closes the descriptor once; a second call does nothing, so it never closes a reused number. */
     @Override
-    public void close() {
-        if (fd >= 0 && closed.compareAndSet(false, true)) {
-            LIBC.close(fd);
+    public synchronized void close() {
+        if (closed.compareAndSet(false, true) && fd >= 0) {
+            LIBC.join().close(fd);
         }
+    }
+
+    private static CompletableFuture<LibC> loadLibCInBackground() {
+        CompletableFuture<LibC> future = new CompletableFuture<>();
+        Thread loader = new Thread(() -> future.complete(loadLibC()), "libc-loader");
+        loader.setDaemon(true);
+        loader.start();
+        return future;
     }
 
     private static LibC loadLibC() {
