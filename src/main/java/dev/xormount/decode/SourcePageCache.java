@@ -105,6 +105,11 @@ final class SourcePageCache implements Closeable {
         }
     }
 
+    /** Waits until the libc binding is loaded; returns false when it cannot be loaded. */
+    static boolean awaitLibC() {
+        return LIBC.join() != null;
+    }
+
     private int descriptor(LibC libc) {
         int current = fd;
         if (current != NOT_OPENED) {
