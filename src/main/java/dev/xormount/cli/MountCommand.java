@@ -61,6 +61,8 @@ public final class MountCommand implements Callable<Integer> {
                     + " Default: the payload folder's name without a trailing '-xor'.")
     List<String> names = new ArrayList<>();
 
+    // NOTE: only read-ahead fills the block cache, so with --read-ahead 0 (the default) this
+    // memory stays unused; reads that miss the cache decode straight into the FUSE buffer.
     @Option(names = "--cache-size", paramLabel = "SIZE", defaultValue = "1G", converter = ByteSizeConverter.class,
             description = "Memory for decoded blocks, in bytes with an optional K, M or G suffix (powers of 1024). Default: ${DEFAULT-VALUE}.")
     long cacheSize;
