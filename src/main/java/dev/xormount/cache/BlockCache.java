@@ -109,6 +109,22 @@ public final class BlockCache {
     }
 
     /**
+     * Returns block {@code index} of {@code file} if it is cached, waiting for it if another thread
+     * is decoding it, or null if neither, in which case nothing is started.
+     *
+     * @throws IOException if the load in flight fails
+     */
+    public ByteBuffer blockIfPresent(DecodedFile file, long index) throws IOException {
+        checkIndex(file, index);
+        CompletableFuture<ByteBuffer> existing = cache.getIfPresent(new BlockKey(file, index));
+        if (existing == null) {
+            return null;
+        }
+        hits.increment();
+        return await(existing);
+    }
+
+    /**
      * Starts decoding block {@code index} of {@code file} on {@code executor} unless it is cached
      * or being decoded. Returns at once; a failed read-ahead is dropped, and a reader that later
      * needs the block decodes it again.

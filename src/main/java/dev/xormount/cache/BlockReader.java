@@ -8,13 +8,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 
 /**
- * Serves byte ranges of decoded files from a {@link BlockCache}, with read-ahead for sequential
+ * Serves byte ranges of decoded files, from a {@link BlockCache} where it holds the block and by
+ * decoding straight into the caller's buffer where it does not, with read-ahead for sequential
  * readers.
  *
- * <p>A request may start anywhere and span any number of blocks. When a request starts in the
- * block after the one the previous request for the same file ended in, the reader is taken to be
- * sequential and the next {@code readAheadBlocks} blocks are queued for decoding on the
- * read-ahead executor, so decoding overlaps with the kernel's round trips.
+ * <p>A request may start anywhere and span any number of blocks. Where a block is cached or being
+ * loaded, its part of the request is copied from it. Every other part is decoded directly into
+ * the target and not cached, which costs no allocation and no extra copy and decodes only the
+ * requested bytes. The kernel keeps the decoded pages in its own page cache anyway.
+ *
+ * <p>When a request starts in the block after the one the previous request for the same file
+ * ended in, the reader is taken to be sequential and the next {@code readAheadBlocks} blocks are
+ * queued for decoding into the cache on the read-ahead executor.
  */
 public final class BlockReader {
     private final BlockCache cache;
@@ -57,10 +62,15 @@ public final class BlockReader {
 
         int copied = 0;
         for (long index = firstBlock; index <= lastBlock; index++) {
-            ByteBuffer block = cache.block(file, index);
-            int from = (int) (offset + copied - index * blockSize);
-            int n = Math.min(length - copied, block.limit() - from);
-            target.put(target.position(), block, from, n);
+            long position = offset + copied;
+            int from = (int) (position - index * blockSize);
+            int n = (int) Math.min(length - copied, (long) blockSize - from);
+            ByteBuffer block = cache.blockIfPresent(file, index);
+            if (block != null) {
+                target.put(target.position(), block, from, n);
+            } else {
+                file.read(position, target.slice(target.position(), n));
+            }
             target.position(target.position() + n);
             copied += n;
         }

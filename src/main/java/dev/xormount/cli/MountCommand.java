@@ -73,6 +73,8 @@ public final class MountCommand implements Callable<Integer> {
                     + " Default: the payload folder's name without a trailing '-xor'.")
     List<String> names = new ArrayList<>();
 
+    // NOTE: only read-ahead fills the block cache, so with --read-ahead 0 (the default) this
+    // memory stays unused; reads that miss the cache decode straight into the FUSE buffer.
     @Option(names = "--cache-size", paramLabel = "SIZE", defaultValue = "1G", converter = ByteSizeConverter.class,
             description = "Memory for decoded blocks, in bytes with an optional K, M or G suffix (powers of 1024). Default: ${DEFAULT-VALUE}.")
     long cacheSize;
@@ -81,8 +83,11 @@ public final class MountCommand implements Callable<Integer> {
             description = "Bytes decoded at a time: a power of two from 4K to 64M. Default: ${DEFAULT-VALUE}.")
     long blockSize;
 
-    @Option(names = "--read-ahead", paramLabel = "BLOCKS", defaultValue = "4",
-            description = "Blocks decoded ahead of a sequential reader, 0 to turn read-ahead off. Default: ${DEFAULT-VALUE}.")
+    // Default 0: the kernel's own read-ahead already keeps libfuse's threads busy, and decoding
+    // into cache blocks cost about twice the CPU per byte of decoding into the request buffer
+    // (bench/run, docs/BENCHMARKS.md).
+    @Option(names = "--read-ahead", paramLabel = "BLOCKS", defaultValue = "0",
+            description = "Blocks decoded into the cache ahead of a sequential reader; 0 leaves read-ahead to the kernel. Default: ${DEFAULT-VALUE}.")
     int readAheadBlocks;
 
     @Option(names = "--plain", paramLabel = "GLOB",

@@ -3,7 +3,6 @@ package dev.xormount.decode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
@@ -22,15 +21,25 @@ import java.util.Objects;
  * (a new file renamed over it), reads keep using the file that was opened. If a source is
  * truncated in place, the read that meets the missing bytes fails with an {@link IOException}
  * instead of returning short or padded data.
+ *
+ * <p>Source pages are dropped from the kernel page cache in 2 MiB chunks once read (see
+ * {@link SourcePageCache}), so the page cache holds the decoded bytes once, not three copies.
  */
 public final class DecodedFile implements Closeable {
-    private static final ThreadLocal<ByteBuffer> BASE_SCRATCH = new ThreadLocal<>();
+    /**
+     * Direct buffers for base bytes, shared by all threads. A pool instead of a ThreadLocal because
+     * jffi attaches each libfuse worker to the JVM as a new Java thread for every callback, so a
+     * per-thread buffer would be allocated (and zeroed) on every FUSE read.
+     */
+    private static final ScratchPool BASE_SCRATCH = new ScratchPool();
 
     private final String name;
     private final SourceFile payload;
     private final SourceFile base;
     private final FileChannel payloadChannel;
     private final FileChannel baseChannel;
+    private final SourcePageCache payloadPages;
+    private final SourcePageCache basePages;
 
     /**
      * Opens both sources for reading.
@@ -54,6 +63,8 @@ public final class DecodedFile implements Closeable {
             throw e;
         }
         this.baseChannel = opened;
+        this.payloadPages = SourcePageCache.open(payload.realPath(), payload.size());
+        this.basePages = base == null ? null : SourcePageCache.open(base.realPath(), base.size());
     }
 
     public String name() {
@@ -92,25 +103,19 @@ public final class DecodedFile implements Closeable {
         }
         int start = target.position();
         readFully(payloadChannel, payload, position, target);
+        payloadPages.readDone(position, length);
         if (base == null || position >= base.size()) {
             return;
         }
         int overlap = (int) Math.min(length, base.size() - position);
-        ByteBuffer scratch = baseScratch(overlap);
-        readFully(baseChannel, base, position, scratch);
-        Xor.xorInto(target, start, scratch, 0, overlap);
-    }
-
-    private static ByteBuffer baseScratch(int length) {
-        ByteBuffer scratch = BASE_SCRATCH.get();
-        if (scratch == null || scratch.capacity() < length) {
-            // Rounded up to a power of two so a thread that sees a few read sizes allocates once.
-            int capacity = Integer.highestOneBit(Math.max(length, 4096) - 1) << 1;
-            scratch = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
-            BASE_SCRATCH.set(scratch);
+        ByteBuffer scratch = BASE_SCRATCH.take(overlap);
+        try {
+            readFully(baseChannel, base, position, scratch);
+            basePages.readDone(position, overlap);
+            Xor.xorInto(target, start, scratch, 0, overlap);
+        } finally {
+            BASE_SCRATCH.give(scratch);
         }
-        scratch.clear().limit(length);
-        return scratch;
     }
 
     private static void readFully(FileChannel channel, SourceFile source, long position, ByteBuffer target) throws IOException {
@@ -127,6 +132,10 @@ public final class DecodedFile implements Closeable {
 
     @Override
     public void close() throws IOException {
+        payloadPages.close();
+        if (basePages != null) {
+            basePages.close();
+        }
         try {
             payloadChannel.close();
         } finally {
