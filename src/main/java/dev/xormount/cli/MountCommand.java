@@ -159,12 +159,6 @@ public final class MountCommand implements Callable<Integer> {
 
     private int serve() throws IOException, InterruptedException {
         Logger log = LoggerFactory.getLogger(MountCommand.class);
-        boolean root = POSIXFactory.getJavaPOSIX().getuid() == 0;
-        FuseSupport.check(root);
-        if (allowOther) {
-            FuseSupport.checkAllowOther(root);
-        }
-
         Path baseFolder = ModelScanner.checkFolder(base, "base", "--base");
         List<Model> models = scanModels(baseFolder);
         try {
@@ -179,6 +173,13 @@ public final class MountCommand implements Callable<Integer> {
         sources.add(baseFolder);
         models.forEach(m -> sources.add(m.payloadDir()));
         Path target = MountpointCheck.check(mountpoint, sources);
+        // The machine is checked after the user's arguments, so a mistyped folder is reported
+        // first even where this user cannot mount at all.
+        boolean root = POSIXFactory.getJavaPOSIX().getuid() == 0;
+        FuseSupport.check(root);
+        if (allowOther) {
+            FuseSupport.checkAllowOther(root);
+        }
 
         ThreadPoolExecutor readAhead = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(64), runnable -> {
