@@ -1,6 +1,6 @@
 package dev.xormount.cli;
 
-import dev.xormount.codec.ChecksumManifest;
+import dev.xormount.checksum.Manifest;
 import dev.xormount.codec.ChecksumMismatchException;
 import dev.xormount.codec.Decoder;
 import dev.xormount.model.Model;
@@ -59,7 +59,7 @@ public final class DecodeCommand extends CodecCommand {
         PrintWriter err = err();
         ModelScanner scanner = new ModelScanner(new PlainRules(codec.plainGlobs), codec.skipMissing);
         try (Model model = scanner.scan("decode", base, payload)) {
-            ChecksumManifest manifest = manifestFor(model);
+            Manifest manifest = manifestFor(model);
             Decoder decoder = new Decoder(chunkSize, codec.force, codec.progress(err, "decode"));
             Decoder.Result result;
             try {
@@ -69,7 +69,7 @@ public final class DecodeCommand extends CodecCommand {
                 err.flush();
                 return ExitCodes.CHECK_FAILED;
             }
-            String check = manifest == null ? "lengths checked, no checksum manifest" : "verified against " + manifest.source();
+            String check = manifest == null ? "lengths checked, no checksum manifest" : "verified against " + manifest.location();
             out().println("Decoded " + result.decoded() + " files ("
                     + ProgressPrinter.formatBytes(result.bytesWritten()) + ") into " + outDir.toAbsolutePath().normalize()
                     + ", skipped " + result.skipped() + " already complete; " + check);
@@ -79,14 +79,14 @@ public final class DecodeCommand extends CodecCommand {
     }
 
     /** Returns the manifest to verify against: --checksums, else the one published in the payload folder, else null. */
-    private ChecksumManifest manifestFor(Model model) {
+    private Manifest manifestFor(Model model) {
         if (checksums != null) {
-            return ChecksumManifest.read(checksums);
+            return Manifest.read(checksums);
         }
         Path published = model.payloadDir().resolve(PublishedManifests.DECODED_MD5);
         if (Files.isRegularFile(published)) {
             log.info("Verifying against {}, published with the payload", published);
-            return ChecksumManifest.read(published);
+            return Manifest.read(published);
         }
         // TODO: look the model up in the checksums index of known models here, so known payloads are verified without --checksums.
         log.warn("No checksum manifest for {}: decoded files are checked by length only; pass --checksums FILE to verify them",

@@ -199,7 +199,7 @@ class DecodeCommandTest {
             "--base", base.toString(), "--payload", payload.toString(), base.toString()});
         cases.add(new String[] {"checksum manifest " + temp.resolve("none.md5") + " not found",
             "--base", base.toString(), "--payload", payload.toString(), "--checksums", temp.resolve("none.md5").toString(), out.toString()});
-        cases.add(new String[] {"line 1 of checksum manifest " + malformed,
+        cases.add(new String[] {"invalid line 1 in checksum manifest " + malformed,
             "--base", base.toString(), "--payload", payload.toString(), "--checksums", malformed.toString(), out.toString()});
         cases.add(new String[] {"invalid --chunk-size 1000",
             "--base", base.toString(), "--payload", payload.toString(), "--chunk-size", "1000", out.toString()});
