@@ -60,7 +60,7 @@ public final class DecodeCommand extends CodecCommand {
         ModelScanner scanner = new ModelScanner(new PlainRules(codec.plainGlobs), codec.skipMissing);
         try (Model model = scanner.scan("decode", base, payload)) {
             Manifest manifest = manifestFor(model);
-            Decoder decoder = new Decoder(chunkSize, codec.force, codec.progress(err, "decode"));
+            Decoder decoder = new Decoder(chunkSize, codec.force, progress());
             Decoder.Result result;
             try {
                 result = decoder.decode(model, outDir, manifest);
@@ -70,8 +70,7 @@ public final class DecodeCommand extends CodecCommand {
                 return ExitCodes.CHECK_FAILED;
             }
             String check = manifest == null ? "lengths checked, no checksum manifest" : "verified against " + manifest.location();
-            out().println("Decoded " + result.decoded() + " files ("
-                    + ProgressPrinter.formatBytes(result.bytesWritten()) + ") into " + outDir.toAbsolutePath().normalize()
+            out().println("Decoded " + filesInto(result.decoded(), "", result.bytesWritten(), outDir)
                     + ", skipped " + result.skipped() + " already complete; " + check);
             out().flush();
             return ExitCodes.OK;

@@ -5,14 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xormount.testing.DemoCopy;
 import dev.xormount.testing.Repo;
+import dev.xormount.testing.Trees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
@@ -37,8 +38,8 @@ class DecodeCommandTest {
 
     @BeforeEach
     void copyDemo() throws IOException {
-        base = copyFolder(Repo.demoBase(), temp.resolve("base"));
-        payload = copyFolder(Repo.demoPayload(), temp.resolve("payload"));
+        base = Trees.copyFolder(Repo.demoBase(), temp.resolve("base"));
+        payload = Trees.copyFolder(Repo.demoPayload(), temp.resolve("payload"));
         out = temp.resolve("out");
     }
 
@@ -65,7 +66,7 @@ class DecodeCommandTest {
         assertTrue(result.err().contains("config.json"), result.toString());
         assertTrue(result.err().contains("--force"), result.toString());
         assertEquals("mine", Files.readString(out.resolve("config.json")));
-        assertEquals(List.of("config.json"), visibleFiles(out), "files in the output folder");
+        assertEquals(List.of("config.json"), Trees.visibleFiles(out), "files in the output folder");
     }
 
     @Test
@@ -133,7 +134,7 @@ class DecodeCommandTest {
 
     @Test
     void decode_corruptedBase_failsWithoutPartial() throws IOException {
-        flipByte(base.resolve(SHARD_2), 200_000);
+        DemoCopy.corruptByte(base.resolve(SHARD_2), 200_000);
 
         CliRunner.Result result = decode("--no-progress", "--checksums", Repo.demoManifest().toString());
 
@@ -159,7 +160,7 @@ class DecodeCommandTest {
     @Test
     void decode_publishedManifestAndCorruptedBase_fails() throws IOException {
         Files.copy(Repo.demoManifest(), payload.resolve("checksums-decoded.md5"));
-        flipByte(base.resolve("config.json"), 10);
+        DemoCopy.corruptByte(base.resolve("config.json"), 10);
 
         CliRunner.Result result = decode("--no-progress");
 
@@ -218,8 +219,8 @@ class DecodeCommandTest {
             assertTrue(result.err().startsWith("xormount: error: "), expected + ": " + result);
             assertTrue(result.err().contains(expected), expected + ": " + result);
         }
-        assertEquals(visibleFiles(Repo.demoPayload()), visibleFiles(payload), "payload folder left unchanged");
-        assertEquals(visibleFiles(Repo.demoBase()), visibleFiles(base), "base folder left unchanged");
+        assertEquals(Trees.visibleFiles(Repo.demoPayload()), Trees.visibleFiles(payload), "payload folder left unchanged");
+        assertEquals(Trees.visibleFiles(Repo.demoBase()), Trees.visibleFiles(base), "base folder left unchanged");
         assertFalse(Files.exists(out), "no output folder created");
     }
 
@@ -232,7 +233,7 @@ class DecodeCommandTest {
 
             assertEquals(ExitCodes.BAD_INPUT, result.exitCode(), result.toString());
             assertTrue(result.err().contains("another xormount decode is writing to " + out.toRealPath()), result.toString());
-            assertEquals(List.of(), visibleFiles(out), "files in the output folder");
+            assertEquals(List.of(), Trees.visibleFiles(out), "files in the output folder");
         }
     }
 
@@ -251,26 +252,10 @@ class DecodeCommandTest {
         return CliRunner.run(args.toArray(String[]::new));
     }
 
-    static Path copyFolder(Path source, Path target) throws IOException {
-        Files.createDirectories(target);
-        try (Stream<Path> files = Files.list(source)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, target.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-        return target;
-    }
-
     static void assertSameFiles(Path expected, Path actual) throws IOException {
-        assertEquals(visibleFiles(expected), visibleFiles(actual), "files in " + actual);
-        for (String name : visibleFiles(expected)) {
+        assertEquals(Trees.visibleFiles(expected), Trees.visibleFiles(actual), "files in " + actual);
+        for (String name : Trees.visibleFiles(expected)) {
             assertArrayEquals(Files.readAllBytes(expected.resolve(name)), Files.readAllBytes(actual.resolve(name)), "bytes of " + name);
-        }
-    }
-
-    static List<String> visibleFiles(Path folder) throws IOException {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
         }
     }
 
@@ -283,15 +268,9 @@ class DecodeCommandTest {
         }
     }
 
-    private static void flipByte(Path file, int offset) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[offset] ^= 0x40;
-        Files.write(file, bytes);
-    }
-
     private static Map<String, Object> identities(Path folder) throws IOException {
         Map<String, Object> identities = new HashMap<>();
-        for (String name : visibleFiles(folder)) {
+        for (String name : Trees.visibleFiles(folder)) {
             Path file = folder.resolve(name);
             FileTime modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
             identities.put(name, Files.getAttribute(file, "unix:ino") + "@" + modified);

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.xormount.testing.Md5;
 import dev.xormount.testing.MountedXormount;
 import dev.xormount.testing.Repo;
+import dev.xormount.testing.Trees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +30,7 @@ class MountLayoutIT {
 
     @Test
     void twoPayloads_oneMount_bothDecode() throws Exception {
-        Path second = copyTree(Repo.demoPayload(), temp.resolve("other-sft-xor"));
+        Path second = Trees.copyFolder(Repo.demoPayload(), temp.resolve("other-sft-xor"));
         Map<String, String> manifest = Md5.readManifest(Repo.demoManifest());
         try (MountedXormount mount = MountedXormount.start(temp.resolve("mnt"), List.of(
                 "--base", Repo.demoBase().toString(),
@@ -65,7 +65,7 @@ class MountLayoutIT {
 
     @Test
     void baseDeletedWhileMounted_keepsServingOpenedFile() throws Exception {
-        Path base = copyTree(Repo.demoBase(), temp.resolve("base"));
+        Path base = Trees.copyFolder(Repo.demoBase(), temp.resolve("base"));
         try (MountedXormount mount = MountedXormount.start(temp.resolve("mnt"),
                 List.of("--base", base.toString(), "--payload", Repo.demoPayload().toString()))) {
             Files.delete(base.resolve(SHARD));
@@ -76,7 +76,7 @@ class MountLayoutIT {
 
     @Test
     void baseTruncatedWhileMounted_readsFailInsteadOfWrongBytes() throws Exception {
-        Path base = copyTree(Repo.demoBase(), temp.resolve("base"));
+        Path base = Trees.copyFolder(Repo.demoBase(), temp.resolve("base"));
         try (MountedXormount mount = MountedXormount.start(temp.resolve("mnt"), List.of(
                 "--base", base.toString(), "--payload", Repo.demoPayload().toString(), "--block-size", "4K", "--cache-size", "16K"))) {
             try (FileChannel channel = FileChannel.open(base.resolve(SHARD), StandardOpenOption.WRITE)) {
@@ -95,7 +95,7 @@ class MountLayoutIT {
     @Test
     void nestedPayloadFolder_isServed() throws Exception {
         Path outer = Files.createDirectories(temp.resolve("tiny-llama-sft-xor"));
-        copyTree(Repo.demoPayload(), outer.resolve("tiny-llama-sft-xor"));
+        Trees.copyFolder(Repo.demoPayload(), outer.resolve("tiny-llama-sft-xor"));
         try (MountedXormount mount = MountedXormount.start(temp.resolve("mnt"),
                 List.of("--base", Repo.demoBase().toString(), "--payload", outer.toString()))) {
             Path model = mount.mountpoint().resolve("tiny-llama-sft");
@@ -108,15 +108,5 @@ class MountLayoutIT {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.map(p -> p.getFileName().toString()).sorted().toList();
         }
-    }
-
-    private static Path copyTree(Path source, Path target) throws IOException {
-        Files.createDirectories(target);
-        try (Stream<Path> files = Files.list(source)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, target.resolve(file.getFileName().toString()), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-        return target;
     }
 }
