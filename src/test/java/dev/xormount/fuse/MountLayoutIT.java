@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xormount.status.StatusFile;
 import dev.xormount.testing.Md5;
 import dev.xormount.testing.MountedXormount;
 import dev.xormount.testing.Repo;
@@ -36,7 +37,7 @@ class MountLayoutIT {
                 "--base", Repo.demoBase().toString(),
                 "--payload", Repo.demoPayload().toString(),
                 "--payload", second.toString()))) {
-            assertEquals(List.of("other-sft", "tiny-llama-sft"), list(mount.mountpoint()));
+            assertEquals(List.of(StatusFile.NAME, "other-sft", "tiny-llama-sft"), list(mount.mountpoint()));
             for (String name : List.of("other-sft", "tiny-llama-sft")) {
                 for (Map.Entry<String, String> entry : manifest.entrySet()) {
                     assertEquals(entry.getValue(), Md5.of(mount.mountpoint().resolve(name).resolve(entry.getKey())),
@@ -49,7 +50,7 @@ class MountLayoutIT {
     @Test
     void name_option_overridesFolderName() throws Exception {
         try (MountedXormount mount = MountedXormount.demo(temp.resolve("mnt"), "--name", "my-model")) {
-            assertEquals(List.of("my-model"), list(mount.mountpoint()));
+            assertEquals(List.of(StatusFile.NAME, "my-model"), list(mount.mountpoint()));
         }
     }
 
