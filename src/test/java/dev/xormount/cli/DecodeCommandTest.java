@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xormount.checksum.ChecksumIndex;
 import dev.xormount.testing.DemoCopy;
 import dev.xormount.testing.Repo;
 import dev.xormount.testing.Trees;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +172,49 @@ class DecodeCommandTest {
     }
 
     @Test
+    void decode_knownModel_verifiesAgainstIndex() throws IOException {
+        CliRunner.Result result = withCommittedChecksums(() -> decode("--no-progress"));
+
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("verified against " + Repo.demoManifest()), result.toString());
+        assertSameFiles(Repo.demoFinetuned(), out);
+    }
+
+    @Test
+    void decode_knownModelAndCorruptedBase_fails() throws IOException {
+        DemoCopy.corruptByte(base.resolve(SHARD_2), 200_000);
+
+        CliRunner.Result result = withCommittedChecksums(() -> decode("--no-progress"));
+
+        assertEquals(ExitCodes.CHECK_FAILED, result.exitCode(), result.toString());
+        assertEquals(1, result.errLines().size(), result.toString());
+        assertTrue(result.err().startsWith("xormount: error: decoded " + SHARD_2 + " has md5 "), result.toString());
+        assertTrue(result.err().contains(" but " + Repo.demoManifest() + " lists "), result.toString());
+        assertFalse(Files.exists(out.resolve(SHARD_2)), "mismatching file must not be written");
+        assertEquals(List.of(), partialFiles(out), "temporary files left in " + out);
+    }
+
+    @Test
+    void decode_knownModelName_verifiesPartialPayload() throws IOException {
+        payload = Trees.copyFolder(Repo.demoPayload(), temp.resolve("tiny-llama-sft-xor"));
+        Files.delete(payload.resolve("generation_config.json"));
+
+        CliRunner.Result result = withCommittedChecksums(() -> decode("--no-progress"));
+
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.out().startsWith("Decoded 9 files"), result.toString());
+        assertTrue(result.out().contains("verified against " + Repo.demoManifest()), result.toString());
+    }
+
+    @Test
+    void decode_noManifestKnown_checksLengthsOnly() throws IOException {
+        CliRunner.Result result = decode("--no-progress");
+
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("lengths checked, no checksum manifest"), result.toString());
+    }
+
+    @Test
     void decode_fileWithoutBase_needsOption() throws IOException {
         Files.writeString(payload.resolve("extra.txt"), "plain text");
 
@@ -243,6 +288,16 @@ class DecodeCommandTest {
 
         assertEquals(ExitCodes.USAGE, result.exitCode(), result.toString());
         assertTrue(result.err().startsWith("xormount: error: Missing required parameter: 'OUT_DIR'"), result.toString());
+    }
+
+    /** Runs {@code decode} with the committed checksums folder as the launcher passes it. */
+    private static CliRunner.Result withCommittedChecksums(Supplier<CliRunner.Result> decode) {
+        System.setProperty(ChecksumIndex.DIRECTORY_PROPERTY, Repo.root().resolve("checksums").toString());
+        try {
+            return decode.get();
+        } finally {
+            System.clearProperty(ChecksumIndex.DIRECTORY_PROPERTY);
+        }
     }
 
     private CliRunner.Result decode(String... extra) {
