@@ -3,7 +3,8 @@ package dev.xormount.audit;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.xormount.checksum.Md5;
+import dev.xormount.checksum.Digests;
+import dev.xormount.checksum.HashAlgorithm;
 import dev.xormount.decode.DecodedFile;
 import dev.xormount.decode.SourceFile;
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class AuditStore {
      * @param modelKey text that identifies the model, such as its name and both source folders
      */
     public static AuditStore open(Path folder, String modelKey) {
-        Path file = folder.resolve("audit-" + Md5.of(modelKey.getBytes(StandardCharsets.UTF_8)) + ".json");
+        Path file = folder.resolve("audit-" + Digests.of(HashAlgorithm.MD5, modelKey.getBytes(StandardCharsets.UTF_8)) + ".json");
         Map<String, Saved> results = new TreeMap<>();
         if (Files.isRegularFile(file)) {
             try {

@@ -1,7 +1,8 @@
 package dev.xormount.audit;
 
 import dev.xormount.checksum.ChecksumIndex.KnownModel;
-import dev.xormount.checksum.Md5;
+import dev.xormount.checksum.Digests;
+import dev.xormount.checksum.HashAlgorithm;
 import dev.xormount.decode.DecodedFile;
 import dev.xormount.fuse.ReadGuard;
 import dev.xormount.model.Model;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * of files that do not match.
  *
  * <p>Files are hashed one at a time in the order of the mount, each in reads of
- * {@link Md5#READ_SIZE} bytes, and every read, including the base file's when a mismatch is
+ * {@link Digests#READ_SIZE} bytes, and every read, including the base file's when a mismatch is
  * diagnosed, passes the {@link RateLimiter} first. With {@link #yieldTo}, the audit also pauses
  * before each read of a decoded file while readers of the mount are active, so a loader gets
  * the CPU. A loader that reads without pause therefore delays the audit until it stops. Results are looked up in and saved to an
@@ -187,8 +188,8 @@ public final class Auditor implements ReadGuard {
     /** Returns the decoded md5 of the audit's file, or null if the audit was stopped midway. */
     private String hashDecoded(FileAudit audit) throws IOException, InterruptedException {
         DecodedFile file = audit.file();
-        MessageDigest digest = Md5.newDigest();
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(Md5.READ_SIZE, Math.max(1, file.size())));
+        MessageDigest digest = HashAlgorithm.MD5.newDigest();
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(Digests.READ_SIZE, Math.max(1, file.size())));
         long position = 0;
         while (position < file.size()) {
             if (stopped) {
@@ -204,7 +205,7 @@ public final class Auditor implements ReadGuard {
             position += length;
             audit.progress(position);
         }
-        return Md5.hex(digest);
+        return Digests.hex(digest);
     }
 
     /** Returns at once if no reader was active since the previous call, else once readers pause. */
@@ -218,8 +219,8 @@ public final class Auditor implements ReadGuard {
     }
 
     private String hashSourceFile(Path path) throws IOException, InterruptedException {
-        MessageDigest digest = Md5.newDigest();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(Md5.READ_SIZE);
+        MessageDigest digest = HashAlgorithm.MD5.newDigest();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(Digests.READ_SIZE);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             int n;
             while ((n = channel.read(buffer.clear())) > 0) {
@@ -228,7 +229,7 @@ public final class Auditor implements ReadGuard {
                 digest.update(buffer.flip());
             }
         }
-        return Md5.hex(digest);
+        return Digests.hex(digest);
     }
 
     private void record(FileAudit audit, AuditState state, String actual, Diagnosis diagnosis, boolean reused) {

@@ -1,5 +1,6 @@
 package dev.xormount.audit;
 
+import dev.xormount.checksum.HashAlgorithm;
 import dev.xormount.checksum.KnownDefects;
 import dev.xormount.decode.DecodedFile;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class Diagnoser {
         Path base = file.base().realPath();
         String prefix = "the base file " + file.base().path() + " has md5 " + actual + ", not " + expected
                 + " as " + baseManifest + " lists";
-        if (file.name().endsWith(".json") && KnownDefects.matchesAfterCrlfRepair(base, expected)) {
+        if (file.name().endsWith(".json") && KnownDefects.matchesAfterCrlfRepair(base, HashAlgorithm.MD5, expected)) {
             return prefix + ": it has CRLF line endings (rewritten by Git or an editor on Windows); restore it with LF endings";
         }
         if (KnownDefects.isTruncatedZip(base)) {

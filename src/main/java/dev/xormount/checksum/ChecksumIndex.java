@@ -83,7 +83,9 @@ public final class ChecksumIndex {
             stream.forEach(files::add);
             files.sort(null);
             for (Path file : files) {
-                manifests.put(file.getFileName().toString(), Manifest.read(file));
+                Manifest manifest = Manifest.read(file).requireAlgorithm(HashAlgorithm.MD5, "the checksums folder",
+                        "put md5 digests in *.md5 files there");
+                manifests.put(file.getFileName().toString(), manifest);
             }
         }
         List<KnownModel> models = new ArrayList<>();

@@ -5,8 +5,8 @@ package dev.xormount.checksum;
  *
  * @param path path relative to the checked folder, '/' separated
  * @param outcome what the check found
- * @param expected md5 from the manifest, or null for {@link Outcome#EXTRA}
- * @param actual md5 of the file, or null unless the file was hashed
+ * @param expected digest from the manifest, or null for {@link Outcome#EXTRA}
+ * @param actual digest of the file, or null unless the file was hashed
  * @param note likely cause of a mismatch or the read error, or null when none is known
  */
 public record FileCheck(String path, Outcome outcome, String expected, String actual, String note) {

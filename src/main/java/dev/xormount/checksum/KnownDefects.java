@@ -41,10 +41,10 @@ public final class KnownDefects {
     }
 
     /**
-     * Returns true if {@code file} contains CRLF line endings and its md5 with every CRLF turned
-     * into LF is {@code expectedMd5}: the file was rewritten by Git or an editor on Windows.
+     * Returns true if {@code file} contains CRLF line endings and its digest with every CRLF turned
+     * into LF is {@code expected}: the file was rewritten by Git or an editor on Windows.
      */
-    public static boolean matchesAfterCrlfRepair(Path file, String expectedMd5) throws IOException {
+    public static boolean matchesAfterCrlfRepair(Path file, HashAlgorithm algorithm, String expected) throws IOException {
         if (Files.size(file) > CRLF_CHECK_MAX_BYTES) {
             return false;
         }
@@ -58,7 +58,7 @@ public final class KnownDefects {
             }
             repaired.write(bytes[i]);
         }
-        return sawCrlf && Md5.of(repaired.toByteArray()).equals(expectedMd5);
+        return sawCrlf && Digests.of(algorithm, repaired.toByteArray()).equals(expected);
     }
 
     /**

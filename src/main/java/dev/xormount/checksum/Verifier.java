@@ -1,6 +1,7 @@
 package dev.xormount.checksum;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Checks the files of a folder against an md5 manifest, hashing several files at once.
+ * Checks the files of a folder against a checksum manifest, hashing several files at once.
  *
  * <p>Entries whose name starts with '.' ({@code .git}, {@code .gitattributes}, a mount's status
  * file) are not part of the folder's file set; symlinks are followed.
@@ -76,7 +77,7 @@ public final class Verifier {
                 if (file == null) {
                     results.add(new FileCheck(entry.getKey(), FileCheck.Outcome.MISSING, entry.getValue(), null, null));
                 } else {
-                    pending.put(entry.getKey(), pool.submit(() -> check(entry.getKey(), file, entry.getValue())));
+                    pending.put(entry.getKey(), pool.submit(() -> check(entry.getKey(), file, manifest.algorithm(), entry.getValue())));
                 }
             }
             for (String path : files.keySet()) {
@@ -94,28 +95,28 @@ public final class Verifier {
         return results;
     }
 
-    private FileCheck check(String path, Path file, String expected) {
+    private FileCheck check(String path, Path file, HashAlgorithm algorithm, String expected) {
         long[] last = {0};
         try {
-            String actual = Md5.of(file, done -> {
+            String actual = Digests.ofFile(algorithm, file, ByteBuffer.allocateDirect(Digests.READ_SIZE), done -> {
                 bytesDone.addAndGet(done - last[0]);
                 last[0] = done;
             });
             if (actual.equals(expected)) {
                 return new FileCheck(path, FileCheck.Outcome.OK, expected, actual, null);
             }
-            return new FileCheck(path, FileCheck.Outcome.MISMATCH, expected, actual, likelyCause(path, file, expected));
+            return new FileCheck(path, FileCheck.Outcome.MISMATCH, expected, actual, likelyCause(path, file, algorithm, expected));
         } catch (IOException e) {
             return new FileCheck(path, FileCheck.Outcome.UNREADABLE, expected, null, "read failed: " + e.getMessage());
         }
     }
 
     /** Returns the likely cause of {@code file} not matching {@code expected}, or null if none is known. */
-    static String likelyCause(String path, Path file, String expected) throws IOException {
+    static String likelyCause(String path, Path file, HashAlgorithm algorithm, String expected) throws IOException {
         if (KnownDefects.isLfsPointer(file)) {
             return "a git-lfs pointer, not the data: run 'git lfs pull'";
         }
-        if (path.endsWith(".json") && KnownDefects.matchesAfterCrlfRepair(file, expected)) {
+        if (path.endsWith(".json") && KnownDefects.matchesAfterCrlfRepair(file, algorithm, expected)) {
             return "CRLF line endings: the file matches once converted to LF";
         }
         if (KnownDefects.isTruncatedZip(file)) {

@@ -8,6 +8,7 @@ import dev.xormount.audit.MismatchPolicy;
 import dev.xormount.audit.RateLimiter;
 import dev.xormount.checksum.ChecksumIndex;
 import dev.xormount.checksum.ChecksumIndex.KnownModel;
+import dev.xormount.checksum.HashAlgorithm;
 import dev.xormount.checksum.Manifest;
 import dev.xormount.decode.DecodedFile;
 import dev.xormount.model.Model;
@@ -109,7 +110,8 @@ final class AuditOptions {
 
     /** Returns the model of a --checksums file, with its base manifest when the index pairs one with it. */
     private static KnownModel fromOption(ChecksumIndex index, Path file) throws IOException {
-        Manifest decoded = Manifest.read(file);
+        Manifest decoded = Manifest.read(file).requireAlgorithm(HashAlgorithm.MD5, "the mount audit",
+                "pass the md5sum manifest of the decoded files with --checksums");
         return index.modelWithDecoded(decoded)
                 .map(known -> new KnownModel(decoded, known.base(), known.plain()))
                 .orElse(new KnownModel(decoded, null, List.of()));

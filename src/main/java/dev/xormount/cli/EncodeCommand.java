@@ -35,13 +35,11 @@ public final class EncodeCommand extends CodecCommand {
     @Override
     public Integer call() throws Exception {
         int chunkSize = codec.checkedChunkSize();
-        PrintWriter err = err();
         PlainRules plainRules = new PlainRules(codec.plainGlobs);
-        Encoder encoder = new Encoder(chunkSize, plainRules, codec.skipMissing, codec.force, codec.progress(err, "encode"));
+        Encoder encoder = new Encoder(chunkSize, plainRules, codec.skipMissing, codec.force, progress());
         Encoder.Result result = encoder.encode(base, finetuned, outDir);
         PrintWriter out = out();
-        out.println("Encoded " + result.files() + " files (" + result.plain() + " plain, "
-                + ProgressPrinter.formatBytes(result.bytesWritten()) + ") into " + outDir.toAbsolutePath().normalize()
+        out.println("Encoded " + filesInto(result.files(), result.plain() + " plain, ", result.bytesWritten(), outDir)
                 + (result.leftOut().isEmpty() ? "" : "; left out " + String.join(", ", result.leftOut())));
         if (!plainRules.globs().equals(PlainRules.defaults().globs())) {
             out.println("Users must decode and mount it with the same plain files: "

@@ -23,18 +23,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code xormount verify}: checks a folder's files against an md5 manifest. */
+/** {@code xormount verify}: checks a folder's files against an md5 or sha256 manifest. */
 @Command(name = "verify",
         sortOptions = false,
         mixinStandardHelpOptions = true,
         description = {
-            "Checks the files of a folder (a base, a decoded copy or a mounted model) against an md5 manifest.",
-            "Prints one line per file: OK, MISMATCH with both md5s, MISSING, EXTRA or UNREADABLE.",
+            "Checks the files of a folder (a base, a decoded copy or a mounted model) against an md5 or sha256 manifest.",
+            "Prints one line per file: OK, MISMATCH with both digests, MISSING, EXTRA or UNREADABLE.",
             "Exits 0 if every file matches, 4 if any does not."
         })
 final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--checksums", paramLabel = "FILE",
-            description = "md5sum manifest to check against. Default: the known manifest whose file list matches the folder.")
+            description = "md5sum (or sha256sum) manifest to check against. Default: the known manifest whose file list matches the folder.")
     Path manifestFile;
 
     @Option(names = "--threads", paramLabel = "N",

@@ -83,10 +83,7 @@ final class DecodeRecords {
         StringBuilder text = new StringBuilder();
         entries.forEach((key, e) -> text.append(String.join("\t", e.algorithm(), e.digest(), Long.toString(e.size()),
                 Long.toString(e.modifiedNanos()), Long.toString(e.inode()), e.sourceStamp(), key)).append('\n'));
-        try (PartialFile partial = PartialFile.create(file)) {
-            partial.channel().write(StandardCharsets.UTF_8.encode(text.toString()));
-            partial.commit();
-        }
+        PartialFile.writeString(file, text.toString());
     }
 
     private static Entry describe(Path target, String algorithm, String digest, DecodedFile decoded) throws IOException {

@@ -1,6 +1,9 @@
 package dev.xormount.codec;
 
 import dev.xormount.UserException;
+import dev.xormount.checksum.Digests;
+import dev.xormount.checksum.HashAlgorithm;
+import dev.xormount.checksum.Manifest;
 import dev.xormount.decode.DecodedFile;
 import dev.xormount.model.Model;
 import java.io.IOException;
@@ -57,7 +60,7 @@ public final class Decoder {
      * @throws UserException for any other failure, naming the file
      */
     @SuppressWarnings("try") // the lock is held for the whole body and only needs closing
-    public Result decode(Model model, Path outDir, ChecksumManifest manifest) throws IOException {
+    public Result decode(Model model, Path outDir, Manifest manifest) throws IOException {
         Map<String, Path> sources = new LinkedHashMap<>();
         sources.put("base", model.baseDir());
         sources.put("payload", model.payloadDir());
@@ -67,7 +70,7 @@ public final class Decoder {
         }
     }
 
-    private Result decodeLocked(Model model, OutputFolder output, ChecksumManifest manifest) throws IOException {
+    private Result decodeLocked(Model model, OutputFolder output, Manifest manifest) throws IOException {
         DecodeRecords records = DecodeRecords.load(output.root());
         ByteBuffer hashBuffer = ByteBuffer.allocateDirect(chunkSize);
 
@@ -107,34 +110,34 @@ public final class Decoder {
         return new Result(toDecode.size(), skipped, total);
     }
 
-    private boolean isComplete(DecodedFile file, Path target, ChecksumManifest manifest, DecodeRecords records,
+    private boolean isComplete(DecodedFile file, Path target, Manifest manifest, DecodeRecords records,
                                ByteBuffer hashBuffer) throws IOException {
-        String expected = manifest == null ? null : manifest.digestOf(file.name());
+        String expected = manifest == null ? null : manifest.hashOf(file.name());
         DecodeRecords.Entry recorded = records.current(file.name(), target, file);
         if (recorded != null && (expected == null
-                || (recorded.algorithm().equals(manifest.algorithm()) && recorded.digest().equals(expected)))) {
+                || (recorded.algorithm().equals(manifest.algorithm().standardName()) && recorded.digest().equals(expected)))) {
             return true;
         }
         if (expected == null || !Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) || Files.size(target) != file.size()) {
             return false;
         }
         progress.fileStarted(file.name(), "checking existing", file.size());
-        String actual = Digests.ofFile(target, manifest.algorithm(), hashBuffer);
+        String actual = Digests.ofFile(manifest.algorithm(), target, hashBuffer, done -> { });
         if (!actual.equals(expected)) {
             return false;
         }
-        records.put(file.name(), target, file, manifest.algorithm(), actual);
+        records.put(file.name(), target, file, manifest.algorithm().standardName(), actual);
         return true;
     }
 
-    private void decodeOne(DecodedFile file, Path target, ChecksumManifest manifest, DecodeRecords records,
+    private void decodeOne(DecodedFile file, Path target, Manifest manifest, DecodeRecords records,
                            ChunkPipeline pipeline) throws IOException {
-        String expected = manifest == null ? null : manifest.digestOf(file.name());
-        String algorithm = expected == null ? ChecksumManifest.MD5 : manifest.algorithm();
+        String expected = manifest == null ? null : manifest.hashOf(file.name());
+        HashAlgorithm algorithm = expected == null ? HashAlgorithm.MD5 : manifest.algorithm();
         if (manifest != null && expected == null) {
-            log.warn("{} is not listed in {}; checking its length only", file.name(), manifest.source());
+            log.warn("{} is not listed in {}; checking its length only", file.name(), manifest.location());
         }
-        MessageDigest digest = ChecksumManifest.newDigest(algorithm);
+        MessageDigest digest = algorithm.newDigest();
         progress.fileStarted(file.name(), "decoding", file.size());
         String actual;
         try (PartialFile partial = PartialFile.create(target)) {
@@ -154,19 +157,20 @@ public final class Decoder {
             throw new UserException("decoding " + file.name() + " to " + target + " failed (" + e.getMessage()
                     + "); no partial file was left, fix the cause and run the same command again", e);
         }
-        records.put(file.name(), target, file, algorithm, actual);
-        progress.fileFinished(file.name(), expected == null ? "length checked" : manifest.toolName() + " verified");
+        records.put(file.name(), target, file, algorithm.standardName(), actual);
+        progress.fileFinished(file.name(), expected == null ? "length checked" : algorithm.toolName() + " verified");
     }
 
-    private static ChecksumMismatchException mismatch(DecodedFile file, ChecksumManifest manifest, String expected, String actual) {
+    private static ChecksumMismatchException mismatch(DecodedFile file, Manifest manifest, String expected, String actual) {
         String cause = file.isPlain()
                 ? "the payload file " + file.payload().path() + " is damaged or incomplete; download it again"
                 : "the base file " + file.base().path() + " differs from the one the payload was made against"
                         + " (another conversion or library version, or CRLF line endings), or the payload file "
                         + file.payload().path() + " is damaged; check both against their published checksums";
-        log.debug("Decoded {} has {} {} but {} lists {}", file.name(), manifest.toolName(), actual, manifest.source(), expected);
-        return new ChecksumMismatchException("decoded " + file.name() + " has " + manifest.toolName() + " " + actual + " but "
-                + manifest.source() + " lists " + expected + "; it was not written. Likely cause: " + cause);
+        String tool = manifest.algorithm().toolName();
+        log.debug("Decoded {} has {} {} but {} lists {}", file.name(), tool, actual, manifest.location(), expected);
+        return new ChecksumMismatchException("decoded " + file.name() + " has " + tool + " " + actual + " but "
+                + manifest.location() + " lists " + expected + "; it was not written. Likely cause: " + cause);
     }
 
     private static void checkSourcesUnchanged(DecodedFile file) throws IOException {

@@ -1,7 +1,10 @@
 package dev.xormount.codec;
 
 import dev.xormount.UserException;
+import dev.xormount.checksum.Digests;
+import dev.xormount.checksum.HashAlgorithm;
 import dev.xormount.checksum.KnownDefects;
+import dev.xormount.checksum.Manifest;
 import dev.xormount.decode.SourceFile;
 import dev.xormount.decode.Xor;
 import dev.xormount.model.ModelScanner;
@@ -114,11 +117,15 @@ public final class Encoder {
         } finally {
             progress.finished();
         }
-        ChecksumManifest.write(output.root().resolve(PublishedManifests.DECODED_MD5), finetunedMd5);
-        ChecksumManifest.write(output.root().resolve(PublishedManifests.BASE_MD5), baseMd5);
-        ChecksumManifest.write(output.root().resolve(PublishedManifests.PAYLOAD_SHA256), payloadSha256);
+        writeManifest(output.root(), PublishedManifests.DECODED_MD5, HashAlgorithm.MD5, finetunedMd5);
+        writeManifest(output.root(), PublishedManifests.BASE_MD5, HashAlgorithm.MD5, baseMd5);
+        writeManifest(output.root(), PublishedManifests.PAYLOAD_SHA256, HashAlgorithm.SHA256, payloadSha256);
         int plain = (int) pairs.stream().filter(p -> p.base() == null).count();
         return new Result(pairs.size(), plain, total, List.copyOf(leftOut));
+    }
+
+    private static void writeManifest(Path root, String name, HashAlgorithm algorithm, Map<String, String> hashes) throws IOException {
+        PartialFile.writeString(root.resolve(name), Manifest.of(name, algorithm, hashes).format());
     }
 
     private List<Pair> pair(Path base, Path finetuned, List<String> leftOut) throws IOException {
@@ -203,9 +210,9 @@ public final class Encoder {
 
     /** Writes one payload file and returns the hex md5 of the fine-tune file, sha256 of the payload file, and md5 of the base file. */
     private String[] encodeOne(Pair pair, Path target, ChunkPipeline pipeline, ByteBuffer scratch) throws IOException {
-        MessageDigest finetunedDigest = ChecksumManifest.newDigest(ChecksumManifest.MD5);
-        MessageDigest baseDigest = ChecksumManifest.newDigest(ChecksumManifest.MD5);
-        MessageDigest payloadDigest = ChecksumManifest.newDigest(ChecksumManifest.SHA256);
+        MessageDigest finetunedDigest = HashAlgorithm.MD5.newDigest();
+        MessageDigest baseDigest = HashAlgorithm.MD5.newDigest();
+        MessageDigest payloadDigest = HashAlgorithm.SHA256.newDigest();
         SourceFile finetuned = pair.finetuned();
         SourceFile base = pair.base();
         try (FileChannel finetunedChannel = FileChannel.open(finetuned.realPath(), StandardOpenOption.READ);
@@ -226,7 +233,7 @@ public final class Encoder {
             pipeline.copy(finetuned.size(), source, partial.channel(), payloadDigest, progress::advanced);
             if (base != null) {
                 // The base bytes past the fine-tune's length are not needed for the XOR, but the base manifest covers whole files.
-                Digests.updateFrom(baseChannel, finetuned.size(), Long.MAX_VALUE, baseDigest, scratch);
+                Digests.update(baseDigest, baseChannel, finetuned.size(), Long.MAX_VALUE, scratch, done -> { });
             }
             if (!finetuned.isUnchanged() || (base != null && !base.isUnchanged())) {
                 throw new IOException("a source file changed while it was read");

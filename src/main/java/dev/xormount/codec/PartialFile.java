@@ -3,6 +3,7 @@ package dev.xormount.codec;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -52,6 +53,14 @@ public final class PartialFile implements Closeable {
         } catch (IOException e) {
             OPEN.remove(temporary);
             throw e;
+        }
+    }
+
+    /** Writes {@code text} in UTF-8 to {@code target}, replacing it atomically. */
+    public static void writeString(Path target, String text) throws IOException {
+        try (PartialFile partial = create(target)) {
+            partial.channel().write(StandardCharsets.UTF_8.encode(text));
+            partial.commit();
         }
     }
 

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xormount.checksum.Manifest;
-import dev.xormount.checksum.Md5;
+import dev.xormount.checksum.Digests;
+import dev.xormount.checksum.HashAlgorithm;
 import dev.xormount.decode.DecodedFile;
 import dev.xormount.decode.SourceFile;
 import dev.xormount.testing.DemoCopy;
@@ -23,7 +24,7 @@ class DiagnoserTest {
 
     private DemoCopy demo;
     private Manifest baseManifest;
-    private final Diagnoser diagnoser = new Diagnoser(Md5::of);
+    private final Diagnoser diagnoser = new Diagnoser(file -> Digests.ofFile(HashAlgorithm.MD5, file));
 
     @BeforeEach
     void copyDemo() throws Exception {

@@ -97,6 +97,16 @@ class ChecksumIndexTest {
     }
 
     @Test
+    void load_sha256InMd5File_isRejected() throws Exception {
+        Files.writeString(temp.resolve("a.md5"), "c9ef6877601323f023bffebdedddf941cc6260ebc8560dfa1e4c85021147bbad  a.json\n");
+
+        UserException error = assertThrows(UserException.class, () -> ChecksumIndex.load(temp));
+
+        assertTrue(error.getMessage().contains(temp.resolve("a.md5") + " lists sha256 digests, but the checksums folder needs md5"),
+                error.getMessage());
+    }
+
+    @Test
     void load_invalidJson_isRejected() throws Exception {
         Files.writeString(temp.resolve("index.json"), "{\"models\": [");
 

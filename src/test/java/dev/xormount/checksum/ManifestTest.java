@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xormount.UserException;
+import dev.xormount.codec.PartialFile;
 import dev.xormount.testing.Repo;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ManifestTest {
+    private static final String MD5 = "5ef920ce15e01a71a43be28411083d28";
+    private static final String SHA256 = "c9ef6877601323f023bffebdedddf941cc6260ebc8560dfa1e4c85021147bbad";
+
     @TempDir
     Path temp;
 
@@ -47,7 +52,7 @@ class ManifestTest {
         UserException error = assertThrows(UserException.class,
                 () -> Manifest.parse("m.md5", "0123456789abcdef0123456789abcdef  a.json\nnot a line\n"));
 
-        assertTrue(error.getMessage().contains("invalid line 2 in checksum file m.md5"), error.getMessage());
+        assertTrue(error.getMessage().contains("invalid line 2 in checksum manifest m.md5"), error.getMessage());
     }
 
     @Test
@@ -76,12 +81,12 @@ class ManifestTest {
     }
 
     @Test
-    void write_thenRead_roundTripsSorted() throws Exception {
+    void format_writtenThenRead_roundTripsSorted() throws Exception {
         Manifest manifest = Manifest.parse("x.md5",
                 "ffffffffffffffffffffffffffffffff  z.bin\n0123456789abcdef0123456789abcdef  ./a.json\n");
         Path file = temp.resolve("x.md5");
 
-        manifest.write(file);
+        PartialFile.writeString(file, manifest.format());
 
         assertEquals("0123456789abcdef0123456789abcdef  a.json\nffffffffffffffffffffffffffffffff  z.bin\n",
                 Files.readString(file, StandardCharsets.UTF_8));
@@ -120,7 +125,86 @@ class ManifestTest {
         Path file = temp.resolve("abc");
         Files.writeString(file, "abc");
 
-        assertEquals("900150983cd24fb0d6963f7d28e17f72", Md5.of(file));
-        assertEquals("d41d8cd98f00b204e9800998ecf8427e", Md5.of(new byte[0]));
+        assertEquals("900150983cd24fb0d6963f7d28e17f72", Digests.ofFile(HashAlgorithm.MD5, file));
+        assertEquals("d41d8cd98f00b204e9800998ecf8427e", Digests.of(HashAlgorithm.MD5, new byte[0]));
+    }
+
+    @Test
+    void sha256_ofFile_matchesKnownVector() throws Exception {
+        Path file = temp.resolve("abc");
+        Files.writeString(file, "abc");
+
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", Digests.ofFile(HashAlgorithm.SHA256, file));
+    }
+
+    @Test
+    void read_md5sumFormats() throws IOException {
+        Path file = Files.writeString(temp.resolve("m.md5"), MD5 + "  ./a.json\n\n" + MD5.toUpperCase() + " *sub/b c.bin\n");
+
+        Manifest manifest = Manifest.read(file);
+
+        assertEquals(HashAlgorithm.MD5, manifest.algorithm());
+        assertEquals(Map.of("a.json", MD5, "sub/b c.bin", MD5), manifest.hashes());
+        assertEquals("m.md5", manifest.name());
+        assertEquals(file.toString(), manifest.location());
+    }
+
+    @Test
+    void read_sha256Detected() throws IOException {
+        Path file = Files.writeString(temp.resolve("m.sha256"), SHA256 + "  a.json\n");
+
+        Manifest manifest = Manifest.read(file);
+
+        assertEquals(HashAlgorithm.SHA256, manifest.algorithm());
+        assertEquals("m", manifest.treeName());
+    }
+
+    @Test
+    void read_mixedDigests_rejected() throws IOException {
+        Path file = Files.writeString(temp.resolve("m"), MD5 + "  a\n" + SHA256 + "  b\n");
+
+        UserException e = assertThrows(UserException.class, () -> Manifest.read(file));
+        assertTrue(e.getMessage().contains("mixes md5 and sha256 digests (line 2)"), e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+    }
+
+    @Test
+    void read_emptyFile_rejected() throws IOException {
+        Path file = Files.writeString(temp.resolve("m"), "\n");
+
+        UserException e = assertThrows(UserException.class, () -> Manifest.read(file));
+        assertTrue(e.getMessage().contains("lists no files"), e.getMessage());
+    }
+
+    @Test
+    void read_folder_namesPath() {
+        UserException e = assertThrows(UserException.class, () -> Manifest.read(temp));
+
+        assertTrue(e.getMessage().contains("checksum manifest " + temp + " cannot be read"), e.getMessage());
+    }
+
+    @Test
+    void of_writtenThenRead_sameEntries() throws IOException {
+        Path file = temp.resolve("out.md5");
+        PartialFile.writeString(file, Manifest.of("out.md5", HashAlgorithm.MD5, Map.of("z.bin", MD5, "a/b.json", MD5)).format());
+
+        assertEquals(MD5 + "  a/b.json\n" + MD5 + "  z.bin\n", Files.readString(file));
+        assertEquals(Map.of("z.bin", MD5, "a/b.json", MD5), Manifest.read(file).hashes());
+    }
+
+    @Test
+    void of_wrongDigestLength_rejected() {
+        assertThrows(IllegalArgumentException.class, () -> Manifest.of("x.md5", HashAlgorithm.MD5, Map.of("a", SHA256)));
+        assertThrows(IllegalArgumentException.class, () -> Manifest.of("x.md5", HashAlgorithm.MD5, Map.of("a", MD5.toUpperCase())));
+    }
+
+    @Test
+    void requireAlgorithm_otherAlgorithm_namesBothAndFix() throws IOException {
+        Manifest sha256 = Manifest.read(Files.writeString(temp.resolve("m.sha256"), SHA256 + "  a.json\n"));
+
+        UserException e = assertThrows(UserException.class, () -> sha256.requireAlgorithm(HashAlgorithm.MD5, "the audit", "pass md5"));
+
+        assertTrue(e.getMessage().contains("lists sha256 digests, but the audit needs md5; pass md5"), e.getMessage());
+        assertEquals(sha256, sha256.requireAlgorithm(HashAlgorithm.SHA256, "the audit", "pass md5"));
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.xormount.testing.Md5;
 import dev.xormount.testing.MountedXormount;
 import dev.xormount.testing.Repo;
+import dev.xormount.testing.Trees;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +71,7 @@ class CodecCliIT {
         try (MountedXormount mount = MountedXormount.start(temp.resolve("mnt"),
                 List.of("--base", Repo.demoBase().toString(), "--payload", payload.toString()))) {
             Path model = mount.mountpoint().resolve("tiny-llama-sft");
-            assertEquals(DecodeCommandTest.visibleFiles(Repo.demoFinetuned()), DecodeCommandTest.visibleFiles(model),
+            assertEquals(Trees.visibleFiles(Repo.demoFinetuned()), Trees.visibleFiles(model),
                     "files in the mount: the manifests are not served");
             for (Map.Entry<String, String> entry : Md5.readManifest(Repo.demoManifest()).entrySet()) {
                 assertEquals(entry.getValue(), Md5.of(model.resolve(entry.getKey())), "md5 of " + entry.getKey());

@@ -5,20 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xormount.checksum.ChecksumIndex;
+import dev.xormount.testing.DemoCopy;
 import dev.xormount.testing.Repo;
+import dev.xormount.testing.Trees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,8 +40,8 @@ class DecodeCommandTest {
 
     @BeforeEach
     void copyDemo() throws IOException {
-        base = copyFolder(Repo.demoBase(), temp.resolve("base"));
-        payload = copyFolder(Repo.demoPayload(), temp.resolve("payload"));
+        base = Trees.copyFolder(Repo.demoBase(), temp.resolve("base"));
+        payload = Trees.copyFolder(Repo.demoPayload(), temp.resolve("payload"));
         out = temp.resolve("out");
     }
 
@@ -65,7 +68,7 @@ class DecodeCommandTest {
         assertTrue(result.err().contains("config.json"), result.toString());
         assertTrue(result.err().contains("--force"), result.toString());
         assertEquals("mine", Files.readString(out.resolve("config.json")));
-        assertEquals(List.of("config.json"), visibleFiles(out), "files in the output folder");
+        assertEquals(List.of("config.json"), Trees.visibleFiles(out), "files in the output folder");
     }
 
     @Test
@@ -133,7 +136,7 @@ class DecodeCommandTest {
 
     @Test
     void decode_corruptedBase_failsWithoutPartial() throws IOException {
-        flipByte(base.resolve(SHARD_2), 200_000);
+        DemoCopy.corruptByte(base.resolve(SHARD_2), 200_000);
 
         CliRunner.Result result = decode("--no-progress", "--checksums", Repo.demoManifest().toString());
 
@@ -159,13 +162,56 @@ class DecodeCommandTest {
     @Test
     void decode_publishedManifestAndCorruptedBase_fails() throws IOException {
         Files.copy(Repo.demoManifest(), payload.resolve("checksums-decoded.md5"));
-        flipByte(base.resolve("config.json"), 10);
+        DemoCopy.corruptByte(base.resolve("config.json"), 10);
 
         CliRunner.Result result = decode("--no-progress");
 
         assertEquals(ExitCodes.CHECK_FAILED, result.exitCode(), result.toString());
         assertTrue(result.err().contains("decoded config.json has md5"), result.toString());
         assertFalse(Files.exists(out.resolve("config.json")), "mismatching file must not be written");
+    }
+
+    @Test
+    void decode_knownModel_verifiesAgainstIndex() throws IOException {
+        CliRunner.Result result = withCommittedChecksums(() -> decode("--no-progress"));
+
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("verified against " + Repo.demoManifest()), result.toString());
+        assertSameFiles(Repo.demoFinetuned(), out);
+    }
+
+    @Test
+    void decode_knownModelAndCorruptedBase_fails() throws IOException {
+        DemoCopy.corruptByte(base.resolve(SHARD_2), 200_000);
+
+        CliRunner.Result result = withCommittedChecksums(() -> decode("--no-progress"));
+
+        assertEquals(ExitCodes.CHECK_FAILED, result.exitCode(), result.toString());
+        assertEquals(1, result.errLines().size(), result.toString());
+        assertTrue(result.err().startsWith("xormount: error: decoded " + SHARD_2 + " has md5 "), result.toString());
+        assertTrue(result.err().contains(" but " + Repo.demoManifest() + " lists "), result.toString());
+        assertFalse(Files.exists(out.resolve(SHARD_2)), "mismatching file must not be written");
+        assertEquals(List.of(), partialFiles(out), "temporary files left in " + out);
+    }
+
+    @Test
+    void decode_knownModelName_verifiesPartialPayload() throws IOException {
+        payload = Trees.copyFolder(Repo.demoPayload(), temp.resolve("tiny-llama-sft-xor"));
+        Files.delete(payload.resolve("generation_config.json"));
+
+        CliRunner.Result result = withCommittedChecksums(() -> decode("--no-progress"));
+
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.out().startsWith("Decoded 9 files"), result.toString());
+        assertTrue(result.out().contains("verified against " + Repo.demoManifest()), result.toString());
+    }
+
+    @Test
+    void decode_noManifestKnown_checksLengthsOnly() throws IOException {
+        CliRunner.Result result = decode("--no-progress");
+
+        assertEquals(0, result.exitCode(), result.toString());
+        assertTrue(result.out().contains("lengths checked, no checksum manifest"), result.toString());
     }
 
     @Test
@@ -199,7 +245,7 @@ class DecodeCommandTest {
             "--base", base.toString(), "--payload", payload.toString(), base.toString()});
         cases.add(new String[] {"checksum manifest " + temp.resolve("none.md5") + " not found",
             "--base", base.toString(), "--payload", payload.toString(), "--checksums", temp.resolve("none.md5").toString(), out.toString()});
-        cases.add(new String[] {"line 1 of checksum manifest " + malformed,
+        cases.add(new String[] {"invalid line 1 in checksum manifest " + malformed,
             "--base", base.toString(), "--payload", payload.toString(), "--checksums", malformed.toString(), out.toString()});
         cases.add(new String[] {"invalid --chunk-size 1000",
             "--base", base.toString(), "--payload", payload.toString(), "--chunk-size", "1000", out.toString()});
@@ -218,8 +264,8 @@ class DecodeCommandTest {
             assertTrue(result.err().startsWith("xormount: error: "), expected + ": " + result);
             assertTrue(result.err().contains(expected), expected + ": " + result);
         }
-        assertEquals(visibleFiles(Repo.demoPayload()), visibleFiles(payload), "payload folder left unchanged");
-        assertEquals(visibleFiles(Repo.demoBase()), visibleFiles(base), "base folder left unchanged");
+        assertEquals(Trees.visibleFiles(Repo.demoPayload()), Trees.visibleFiles(payload), "payload folder left unchanged");
+        assertEquals(Trees.visibleFiles(Repo.demoBase()), Trees.visibleFiles(base), "base folder left unchanged");
         assertFalse(Files.exists(out), "no output folder created");
     }
 
@@ -232,7 +278,7 @@ class DecodeCommandTest {
 
             assertEquals(ExitCodes.BAD_INPUT, result.exitCode(), result.toString());
             assertTrue(result.err().contains("another xormount decode is writing to " + out.toRealPath()), result.toString());
-            assertEquals(List.of(), visibleFiles(out), "files in the output folder");
+            assertEquals(List.of(), Trees.visibleFiles(out), "files in the output folder");
         }
     }
 
@@ -244,6 +290,16 @@ class DecodeCommandTest {
         assertTrue(result.err().startsWith("xormount: error: Missing required parameter: 'OUT_DIR'"), result.toString());
     }
 
+    /** Runs {@code decode} with the committed checksums folder as the launcher passes it. */
+    private static CliRunner.Result withCommittedChecksums(Supplier<CliRunner.Result> decode) {
+        System.setProperty(ChecksumIndex.DIRECTORY_PROPERTY, Repo.root().resolve("checksums").toString());
+        try {
+            return decode.get();
+        } finally {
+            System.clearProperty(ChecksumIndex.DIRECTORY_PROPERTY);
+        }
+    }
+
     private CliRunner.Result decode(String... extra) {
         List<String> args = new ArrayList<>(List.of("decode", "--base", base.toString(), "--payload", payload.toString()));
         args.addAll(List.of(extra));
@@ -251,26 +307,10 @@ class DecodeCommandTest {
         return CliRunner.run(args.toArray(String[]::new));
     }
 
-    static Path copyFolder(Path source, Path target) throws IOException {
-        Files.createDirectories(target);
-        try (Stream<Path> files = Files.list(source)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, target.resolve(file.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-        return target;
-    }
-
     static void assertSameFiles(Path expected, Path actual) throws IOException {
-        assertEquals(visibleFiles(expected), visibleFiles(actual), "files in " + actual);
-        for (String name : visibleFiles(expected)) {
+        assertEquals(Trees.visibleFiles(expected), Trees.visibleFiles(actual), "files in " + actual);
+        for (String name : Trees.visibleFiles(expected)) {
             assertArrayEquals(Files.readAllBytes(expected.resolve(name)), Files.readAllBytes(actual.resolve(name)), "bytes of " + name);
-        }
-    }
-
-    static List<String> visibleFiles(Path folder) throws IOException {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
         }
     }
 
@@ -283,15 +323,9 @@ class DecodeCommandTest {
         }
     }
 
-    private static void flipByte(Path file, int offset) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
-        bytes[offset] ^= 0x40;
-        Files.write(file, bytes);
-    }
-
     private static Map<String, Object> identities(Path folder) throws IOException {
         Map<String, Object> identities = new HashMap<>();
-        for (String name : visibleFiles(folder)) {
+        for (String name : Trees.visibleFiles(folder)) {
             Path file = folder.resolve(name);
             FileTime modified = Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS);
             identities.put(name, Files.getAttribute(file, "unix:ino") + "@" + modified);

@@ -10,6 +10,7 @@ import dev.xormount.model.ModelScanner;
 import dev.xormount.model.PlainRules;
 import dev.xormount.testing.Md5;
 import dev.xormount.testing.Repo;
+import dev.xormount.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +34,8 @@ class EncodeCommandTest {
 
     @BeforeEach
     void copyDemo() throws IOException {
-        base = DecodeCommandTest.copyFolder(Repo.demoBase(), temp.resolve("base"));
-        finetuned = DecodeCommandTest.copyFolder(Repo.demoFinetuned(), temp.resolve("finetuned"));
+        base = Trees.copyFolder(Repo.demoBase(), temp.resolve("base"));
+        finetuned = Trees.copyFolder(Repo.demoFinetuned(), temp.resolve("finetuned"));
         out = temp.resolve("payload");
     }
 
@@ -43,12 +44,12 @@ class EncodeCommandTest {
         CliRunner.Result result = encode();
 
         assertEquals(0, result.exitCode(), result.toString());
-        for (String name : DecodeCommandTest.visibleFiles(Repo.demoPayload())) {
+        for (String name : Trees.visibleFiles(Repo.demoPayload())) {
             assertArrayEquals(Files.readAllBytes(Repo.demoPayload().resolve(name)), Files.readAllBytes(out.resolve(name)), "payload " + name);
         }
-        List<String> expectedFiles = new ArrayList<>(DecodeCommandTest.visibleFiles(Repo.demoPayload()));
+        List<String> expectedFiles = new ArrayList<>(Trees.visibleFiles(Repo.demoPayload()));
         expectedFiles.addAll(List.of("checksums-base.md5", "checksums-decoded.md5", "checksums-payload.sha256"));
-        assertEquals(expectedFiles.stream().sorted().toList(), DecodeCommandTest.visibleFiles(out), "files in the payload folder");
+        assertEquals(expectedFiles.stream().sorted().toList(), Trees.visibleFiles(out), "files in the payload folder");
         try (Stream<Path> all = Files.list(out)) {
             assertEquals(List.of(), all.filter(p -> p.getFileName().toString().startsWith(".")).toList(), "hidden files in the payload folder");
         }
@@ -73,7 +74,7 @@ class EncodeCommandTest {
         assertEquals(0, encode().exitCode());
 
         try (Model model = new ModelScanner(PlainRules.defaults(), false).scan("m", base, out)) {
-            assertEquals(DecodeCommandTest.visibleFiles(Repo.demoFinetuned()), List.copyOf(model.files().keySet()), "files served");
+            assertEquals(Trees.visibleFiles(Repo.demoFinetuned()), List.copyOf(model.files().keySet()), "files served");
         }
         Path decoded = temp.resolve("decoded");
         CliRunner.Result decode = CliRunner.run("decode", "--base", base.toString(), "--payload", out.toString(), decoded.toString());

@@ -1,8 +1,14 @@
 package dev.xormount.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xormount.UserException;
+import dev.xormount.audit.AuditMode;
+import dev.xormount.model.Model;
+import dev.xormount.model.ModelScanner;
+import dev.xormount.model.PlainRules;
 import dev.xormount.testing.Repo;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -48,6 +54,19 @@ class MountAuditOptionsTest {
         assertEquals(ExitCodes.BAD_INPUT, mount("--audit-rate", "-5"));
 
         assertTrue(err.toString().startsWith("xormount: error: invalid --audit-rate -5.0"), err.toString());
+    }
+
+    @Test
+    void checksums_sha256Manifest_isRejected() throws Exception {
+        AuditOptions options = new AuditOptions();
+        options.mode = AuditMode.BACKGROUND;
+        options.manifests = List.of(Repo.root().resolve("checksums/tiny-llama-sft-xor.sha256"));
+
+        try (Model model = new ModelScanner(PlainRules.defaults(), false).scan("tiny-llama-sft", Repo.demoBase(), Repo.demoPayload())) {
+            UserException error = assertThrows(UserException.class, () -> options.createAuditor(List.of(model), temp, file -> { }));
+
+            assertTrue(error.getMessage().contains("lists sha256 digests, but the mount audit needs md5"), error.getMessage());
+        }
     }
 
     @Test

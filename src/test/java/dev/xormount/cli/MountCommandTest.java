@@ -4,13 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xormount.testing.Repo;
+import dev.xormount.testing.Trees;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,8 +39,8 @@ class MountCommandTest {
 
     @Test
     void mount_mountpointInsideSources_isRejected() throws IOException {
-        Path base = copyOf(Repo.demoBase(), temp.resolve("base"));
-        Path payload = copyOf(Repo.demoPayload(), temp.resolve("payload-xor"));
+        Path base = Trees.copyFolder(Repo.demoBase(), temp.resolve("base"));
+        Path payload = Trees.copyFolder(Repo.demoPayload(), temp.resolve("payload-xor"));
         Path insideBase = Files.createDirectories(base.resolve("mnt"));
         Result result = run("mount", "--base", base.toString(), "--payload", payload.toString(), insideBase.toString());
         result.assertBadInput("lies inside the source folder " + base.toRealPath());
@@ -146,18 +145,6 @@ class MountCommandTest {
         StringWriter err = new StringWriter();
         int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Result(code, out.toString(), err.toString());
-    }
-
-    private static Path copyOf(Path source, Path target) throws IOException {
-        Files.createDirectories(target);
-        List<Path> files = new ArrayList<>();
-        try (var stream = Files.list(source)) {
-            stream.forEach(files::add);
-        }
-        for (Path file : files) {
-            Files.copy(file, target.resolve(file.getFileName().toString()));
-        }
-        return target;
     }
 
     private record Result(int code, String out, String err) {

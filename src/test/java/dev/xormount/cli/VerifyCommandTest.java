@@ -173,13 +173,29 @@ class VerifyCommandTest {
     }
 
     @Test
+    void verify_sha256Manifest_checksPayloadDownload() throws Exception {
+        Path manifest = Repo.root().resolve("checksums/tiny-llama-sft-xor.sha256");
+        DemoCopy demo = DemoCopy.create(temp);
+        DemoCopy.corruptByte(demo.payload().resolve(SHARD), 100);
+
+        assertEquals(ExitCodes.OK, verify("verify", "--checksums", manifest.toString(), Repo.demoPayload().toString()), err.toString());
+        assertTrue(lines().contains("OK        " + SHARD), out.toString());
+        assertTrue(out.toString().endsWith("10 OK, 0 MISMATCH, 0 MISSING, 0 EXTRA, 0 UNREADABLE against tiny-llama-sft-xor.sha256\n"),
+                out.toString());
+
+        assertEquals(ExitCodes.CHECK_FAILED, verify("verify", "--checksums", manifest.toString(), demo.payload().toString()));
+        String mismatch = line("MISMATCH", SHARD);
+        assertTrue(mismatch.matches("MISMATCH  " + SHARD + "  expected [0-9a-f]{64}  actual [0-9a-f]{64}"), mismatch);
+    }
+
+    @Test
     void verify_invalidManifest_namesLine() throws Exception {
         Path manifest = temp.resolve("bad.md5");
         Files.writeString(manifest, "nonsense\n");
 
         assertEquals(ExitCodes.BAD_INPUT, verify("verify", "--checksums", manifest.toString(), Repo.demoBase().toString()));
 
-        assertTrue(err.toString().contains("invalid line 1 in checksum file bad.md5"), err.toString());
+        assertTrue(err.toString().contains("invalid line 1 in checksum manifest " + manifest), err.toString());
     }
 
     @Test

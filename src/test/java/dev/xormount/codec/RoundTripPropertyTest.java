@@ -3,6 +3,7 @@ package dev.xormount.codec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.xormount.checksum.Manifest;
 import dev.xormount.model.Model;
 import dev.xormount.model.ModelScanner;
 import dev.xormount.model.PlainRules;
@@ -57,7 +58,7 @@ class RoundTripPropertyTest {
         }
 
         Path out = temp.resolve("out");
-        ChecksumManifest manifest = ChecksumManifest.read(payload.resolve("checksums-decoded.md5"));
+        Manifest manifest = Manifest.read(payload.resolve("checksums-decoded.md5"));
         try (Model model = new ModelScanner(RULES, false).scan("m", base, payload)) {
             assertEquals(finetunedFiles.keySet(), model.files().keySet(), "files the scanner finds in the payload");
             new Decoder(CHUNK, false, Progress.NONE).decode(model, out, manifest);

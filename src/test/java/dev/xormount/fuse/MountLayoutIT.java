@@ -6,14 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.xormount.status.StatusFile;
 import dev.xormount.testing.Md5;
 import dev.xormount.testing.MountedXormount;
 import dev.xormount.testing.Repo;
+import dev.xormount.testing.Trees;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
@@ -30,13 +31,13 @@ class MountLayoutIT {
 
     @Test
     void twoPayloads_oneMount_bothDecode() throws Exception {
-        Path second = copyTree(Repo.demoPayload(), temp.resolve("other-sft-xor"));
+        Path second = Trees.copyFolder(Repo.demoPayload(), temp.resolve("other-sft-xor"));
         Map<String, String> manifest = Md5.readManifest(Repo.demoManifest());
         try (MountedXormount mount = MountedXormount.start(temp.resolve("mnt"), List.of(
                 "--base", Repo.demoBase().toString(),
                 "--payload", Repo.demoPayload().toString(),
                 "--payload", second.toString()))) {
-            assertEquals(List.of("other-sft", "tiny-llama-sft"), list(mount.mountpoint()));
+            assertEquals(List.of(StatusFile.NAME, "other-sft", "tiny-llama-sft"), list(mount.mountpoint()));
             for (String name : List.of("other-sft", "tiny-llama-sft")) {
                 for (Map.Entry<String, String> entry : manifest.entrySet()) {
                     assertEquals(entry.getValue(), Md5.of(mount.mountpoint().resolve(name).resolve(entry.getKey())),
@@ -49,7 +50,7 @@ class MountLayoutIT {
     @Test
     void name_option_overridesFolderName() throws Exception {
         try (MountedXormount mount = MountedXormount.demo(temp.resolve("mnt"), "--name", "my-model")) {
-            assertEquals(List.of("my-model"), list(mount.mountpoint()));
+            assertEquals(List.of(StatusFile.NAME, "my-model"), list(mount.mountpoint()));
         }
     }
 
@@ -65,7 +66,7 @@ class MountLayoutIT {
 
     @Test
     void baseDeletedWhileMounted_keepsServingOpenedFile() throws Exception {
-        Path base = copyTree(Repo.demoBase(), temp.resolve("base"));
+        Path base = Trees.copyFolder(Repo.demoBase(), temp.resolve("base"));
         try (MountedXormount mount = MountedXormount.start(temp.resolve("mnt"),
                 List.of("--base", base.toString(), "--payload", Repo.demoPayload().toString()))) {
             Files.delete(base.resolve(SHARD));
@@ -76,7 +77,7 @@ class MountLayoutIT {
 
     @Test
     void baseTruncatedWhileMounted_readsFailInsteadOfWrongBytes() throws Exception {
-        Path base = copyTree(Repo.demoBase(), temp.resolve("base"));
+        Path base = Trees.copyFolder(Repo.demoBase(), temp.resolve("base"));
         try (MountedXormount mount = MountedXormount.start(temp.resolve("mnt"), List.of(
                 "--base", base.toString(), "--payload", Repo.demoPayload().toString(), "--block-size", "4K", "--cache-size", "16K"))) {
             try (FileChannel channel = FileChannel.open(base.resolve(SHARD), StandardOpenOption.WRITE)) {
@@ -95,7 +96,7 @@ class MountLayoutIT {
     @Test
     void nestedPayloadFolder_isServed() throws Exception {
         Path outer = Files.createDirectories(temp.resolve("tiny-llama-sft-xor"));
-        copyTree(Repo.demoPayload(), outer.resolve("tiny-llama-sft-xor"));
+        Trees.copyFolder(Repo.demoPayload(), outer.resolve("tiny-llama-sft-xor"));
         try (MountedXormount mount = MountedXormount.start(temp.resolve("mnt"),
                 List.of("--base", Repo.demoBase().toString(), "--payload", outer.toString()))) {
             Path model = mount.mountpoint().resolve("tiny-llama-sft");
@@ -109,15 +110,5 @@ class MountLayoutIT {
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
         }
-    }
-
-    private static Path copyTree(Path source, Path target) throws IOException {
-        Files.createDirectories(target);
-        try (Stream<Path> files = Files.list(source)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, target.resolve(file.getFileName().toString()), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-        return target;
     }
 }

@@ -5,8 +5,6 @@ import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 
 /**
  * A writable copy of the demo base and payload in a temporary folder, with the ways real
@@ -27,9 +25,9 @@ public final class DemoCopy {
     public static DemoCopy create(Path folder) throws IOException {
         DemoCopy copy = new DemoCopy(folder.resolve("tiny-llama-hf"), folder.resolve("tiny-llama-sft-xor"),
                 folder.resolve("tiny-llama-sft"));
-        copyFolder(Repo.demoBase(), copy.base);
-        copyFolder(Repo.demoPayload(), copy.payload);
-        copyFolder(Repo.demoFinetuned(), copy.decoded);
+        Trees.copyFolder(Repo.demoBase(), copy.base);
+        Trees.copyFolder(Repo.demoPayload(), copy.payload);
+        Trees.copyFolder(Repo.demoFinetuned(), copy.decoded);
         return copy;
     }
 
@@ -79,14 +77,5 @@ public final class DemoCopy {
                 + "oid sha256:4f0e5f6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f80\n"
                 + "size " + size + "\n";
         Files.writeString(file, pointer, StandardCharsets.US_ASCII);
-    }
-
-    private static void copyFolder(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path file : files.toList()) {
-                Files.copy(file, to.resolve(file.getFileName().toString()), StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
     }
 }
