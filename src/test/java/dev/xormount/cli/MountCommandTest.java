@@ -115,7 +115,7 @@ class MountCommandTest {
     @Test
     void mount_duplicateNames_areRejected() throws IOException {
         Path mountpoint = Files.createDirectories(temp.resolve("mnt"));
-        Path sameName = copyOf(Repo.demoPayload(), temp.resolve("other").resolve(Repo.demoPayload().getFileName().toString()));
+        Path sameName = Trees.copyFolder(Repo.demoPayload(), temp.resolve("other").resolve(Repo.demoPayload().getFileName().toString()));
         Result result = run("mount", "--base", Repo.demoBase().toString(),
                 "--payload", Repo.demoPayload().toString(), "--payload", sameName.toString(), mountpoint.toString());
         result.assertBadInput("two payloads would both be served as 'tiny-llama-sft'");
