@@ -6,6 +6,7 @@ import dev.xormount.audit.Auditor;
 import dev.xormount.audit.LowPriorityThreads;
 import dev.xormount.cache.BlockCache;
 import dev.xormount.cache.BlockReader;
+import dev.xormount.decode.DecodedFile;
 import dev.xormount.fuse.FuseMount;
 import dev.xormount.fuse.FuseSupport;
 import dev.xormount.fuse.MountTable;
@@ -159,6 +160,8 @@ public final class MountCommand implements Callable<Integer> {
 
     private int serve() throws IOException, InterruptedException {
         Logger log = LoggerFactory.getLogger(MountCommand.class);
+        // Served files are cached by the kernel as decoded pages, so the source pages are dead weight.
+        DecodedFile.dropSourcePagesAfterReads();
         Path baseFolder = ModelScanner.checkFolder(base, "base", "--base");
         List<Model> models = scanModels(baseFolder);
         try {

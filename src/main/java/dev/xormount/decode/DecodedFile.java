@@ -67,6 +67,15 @@ public final class DecodedFile implements Closeable {
         this.basePages = base == null ? null : SourcePageCache.open(base.realPath(), base.size());
     }
 
+    /**
+     * Makes every file opened after this call drop its sources' pages from the kernel page cache
+     * once they are decoded. The mount turns it on; {@code decode} leaves it off so that it loads
+     * no native library.
+     */
+    public static void dropSourcePagesAfterReads() {
+        SourcePageCache.enable();
+    }
+
     public String name() {
         return name;
     }

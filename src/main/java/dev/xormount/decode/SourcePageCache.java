@@ -51,8 +51,13 @@ final class SourcePageCache implements Closeable {
         int posix_fadvise(int fd, long offset, long length, int advice);
     }
 
-    /** Completes with the bound libc, or with null when it cannot be loaded. */
-    private static final CompletableFuture<LibC> LIBC = loadLibCInBackground();
+    /**
+     * Completes with the bound libc, or with null when it cannot be loaded or dropping is not
+     * enabled. Until {@link #enable()} is called nothing loads jnr-ffi, so {@code decode} runs
+     * where no native library can be loaded.
+     */
+    private static volatile CompletableFuture<LibC> binding = CompletableFuture.completedFuture(null);
+    private static final AtomicBoolean ENABLED = new AtomicBoolean();
     private static final int NOT_OPENED = -2;
 
     private final Path path;
@@ -68,6 +73,13 @@ final class SourcePageCache implements Closeable {
         this.size = size;
     }
 
+    /** Starts binding libc in the background, so that sources opened from now on drop their pages. */
+    static void enable() {
+        if (ENABLED.compareAndSet(false, true)) {
+            binding = loadLibCInBackground();
+        }
+    }
+
     /** Returns the page cache dropper for {@code path}, a file of {@code size} bytes. */
     static SourcePageCache open(Path path, long size) {
         return new SourcePageCache(path, size);
@@ -80,7 +92,7 @@ final class SourcePageCache implements Closeable {
      * reader drops each chunk once; a random reader leaves chunks it never finishes cached.
      */
     void readDone(long position, long length) {
-        LibC libc = LIBC.getNow(null);
+        LibC libc = binding.getNow(null);
         if (libc == null || failed || closed.get() || length <= 0) {
             return;
         }
@@ -107,7 +119,7 @@ final class SourcePageCache implements Closeable {
 
     /** Waits until the libc binding is loaded; returns false when it cannot be loaded. */
     static boolean awaitLibC() {
-        return LIBC.join() != null;
+        return binding.join() != null;
     }
 
     private int descriptor(LibC libc) {
@@ -138,7 +150,7 @@ final class SourcePageCache implements Closeable {
     @Override
     public synchronized void close() {
         if (closed.compareAndSet(false, true) && fd >= 0) {
-            LIBC.join().close(fd);
+            binding.join().close(fd);
         }
     }
 

@@ -55,6 +55,7 @@ class SourcePageCacheTest {
 
     @Test
     void readDone_sequentialReads_dropWholeFile() throws IOException, InterruptedException {
+        SourcePageCache.enable();
         assertTrue(SourcePageCache.awaitLibC(), "libc binding failed to load");
         long before = residentBytes(file);
         assertTrue(before >= SIZE - 4096, "file not cached before the test: " + before + " bytes");
@@ -70,6 +71,7 @@ class SourcePageCacheTest {
 
     @Test
     void readDone_unfinishedChunk_staysCached() throws IOException, InterruptedException {
+        SourcePageCache.enable();
         assertTrue(SourcePageCache.awaitLibC(), "libc binding failed to load");
 
         try (SourcePageCache pages = SourcePageCache.open(file, SIZE)) {

@@ -91,9 +91,11 @@ class CrashRecoveryIT {
     void outOfDirectMemory_exitsWithoutWrongBytes() throws Exception {
         byte[] expected = Files.readAllBytes(Repo.demoFinetuned().resolve(SHARD));
         try (BackgroundXormount mount = new BackgroundXormount(temp.resolve("mnt"), temp.resolve("state"))) {
-            // A later -XX:MaxDirectMemorySize overrides the launcher's, so decoding a 1 MiB block fails.
-            Command.Result first = mount.mountDemo(Map.of("XORMOUNT_JAVA_OPTS", "-XX:MaxDirectMemorySize=300k"),
-                    "--block-size", "1M");
+            // A later -XX:MaxDirectMemorySize overrides the launcher's. 64 KiB is less than the base
+            // scratch buffer of one 128 KiB FUSE request, so the first read runs out; the audit,
+            // which would run out first on its own thread, is off.
+            Command.Result first = mount.mountDemo(Map.of("XORMOUNT_JAVA_OPTS", "-XX:MaxDirectMemorySize=64k"),
+                    "--audit", "off");
             assertEquals(0, first.exitCode(), first.describe());
             long pid = mount.daemonPid().orElseThrow();
 
@@ -101,7 +103,7 @@ class CrashRecoveryIT {
             try {
                 byte[] read = Files.readAllBytes(decoded);
                 assertArrayEquals(expected, read, "a read that succeeds must return the decoded bytes");
-                fail("reading with 300 KiB of direct memory should fail; log: " + mount.log());
+                fail("reading with 64 KiB of direct memory should fail; log: " + mount.log());
             } catch (IOException expectedFailure) {
                 // The reader gets an error, not a short or empty file.
             }
