@@ -22,6 +22,9 @@ import java.util.Objects;
  * truncated in place, the read that meets the missing bytes fails with an {@link IOException}
  * instead of returning short or padded data.
  *
+ * <p>NOTE: a source rewritten in place with the same length is not detected here, because no
+ * read checks the bytes; the mount's audit checks each file once, when the mount starts.
+ *
  * <p>Source pages are dropped from the kernel page cache in 2 MiB chunks once read (see
  * {@link SourcePageCache}), so the page cache holds the decoded bytes once, not three copies.
  */
