@@ -212,6 +212,8 @@ public final class MountCommand implements Callable<Integer> {
         AtomicReference<FuseMount> mounted = new AtomicReference<>();
         ExecutorService auditThread = Executors.newSingleThreadExecutor(new LowPriorityThreads("audit"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(target, mounted, auditor, models), "unmount-on-exit"));
+        log.debug("Mounting at {} with libfuse options {}; cache {} bytes in blocks of {} bytes, read-ahead {} blocks",
+                target, fuseOptions(), cacheSize, blockSize, readAheadBlocks);
         FuseMount mount;
         try {
             mount = FuseMount.start(filesystem, target, fuseOptions(), common.verbose, CONNECT_TIMEOUT);
