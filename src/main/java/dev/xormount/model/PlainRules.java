@@ -21,12 +21,19 @@ public final class PlainRules {
     private final List<String> globs;
     private final List<PathMatcher> matchers = new ArrayList<>();
 
-    /** Creates rules for {@value #ALWAYS_PLAIN} plus {@code extraGlobs}. */
+    /**
+     * Creates rules for {@value #ALWAYS_PLAIN} plus {@code extraGlobs}.
+     *
+     * @throws UserException if a glob is blank or invalid
+     */
     public PlainRules(List<String> extraGlobs) {
         List<String> all = new ArrayList<>();
         all.add(ALWAYS_PLAIN);
         all.addAll(extraGlobs);
         this.globs = List.copyOf(all);
+        for (String glob : extraGlobs) {
+            checkGlob(glob);
+        }
         for (String glob : globs) {
             matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + glob));
         }
