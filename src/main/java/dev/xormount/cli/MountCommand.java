@@ -81,7 +81,7 @@ public final class MountCommand implements Callable<Integer> {
     long cacheSize;
 
     @Option(names = "--block-size", paramLabel = "SIZE", defaultValue = "1M", converter = ByteSizeConverter.class,
-            description = "Bytes decoded at a time: a power of two from 4K to 64M. Default: ${DEFAULT-VALUE}.")
+            description = "Size of the blocks --read-ahead decodes into the cache: a power of two from 4K to 64M. Default: ${DEFAULT-VALUE}.")
     long blockSize;
 
     // Default 0: the kernel's own read-ahead already keeps libfuse's threads busy, and decoding
