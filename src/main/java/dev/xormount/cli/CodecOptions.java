@@ -20,7 +20,8 @@ final class CodecOptions {
     boolean skipMissing;
 
     @Option(names = "--force",
-            description = "Overwrite files that already exist in OUT_DIR. Without it, decode keeps files it knows are complete and stops at any other.")
+            description = "Replace existing files in OUT_DIR instead of stopping. decode still skips files it recorded as complete"
+                    + " and verified, and without --force it stops at any other existing file.")
     boolean force;
 
     @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "16M", converter = ByteSizeConverter.class,

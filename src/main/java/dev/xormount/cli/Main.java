@@ -26,8 +26,10 @@ public final class Main {
             System.err.println("xormount: error: " + logError);
             System.exit(ExitCodes.BAD_INPUT);
         }
+        NativeStubFolder.create();
         int code = run(args);
         MountCommand.markExiting();
+        NativeStubFolder.delete();
         System.exit(code);
     }
 
@@ -115,7 +117,7 @@ public final class Main {
     /** Options every command takes. */
     static final class CommonOptions {
         @CommandLine.Option(names = {"-v", "--verbose"},
-                description = "Log at debug level and print stack traces of errors.")
+                description = "Log at debug level and print stack traces of unexpected errors.")
         boolean verbose;
     }
 }

@@ -2,8 +2,11 @@ package dev.xormount.cli;
 
 import dev.xormount.UserException;
 import dev.xormount.audit.AuditMode;
+import dev.xormount.audit.AuditState;
 import dev.xormount.audit.Auditor;
+import dev.xormount.audit.FileAudit;
 import dev.xormount.audit.LowPriorityThreads;
+import dev.xormount.audit.MismatchPolicy;
 import dev.xormount.cache.BlockCache;
 import dev.xormount.cache.BlockReader;
 import dev.xormount.decode.DecodedFile;
@@ -160,8 +163,6 @@ public final class MountCommand implements Callable<Integer> {
 
     private int serve() throws IOException, InterruptedException {
         Logger log = LoggerFactory.getLogger(MountCommand.class);
-        // Served files are cached by the kernel as decoded pages, so the source pages are dead weight.
-        DecodedFile.dropSourcePagesAfterReads();
         Path baseFolder = ModelScanner.checkFolder(base, "base", "--base");
         List<Model> models = scanModels(baseFolder);
         try {
@@ -204,6 +205,7 @@ public final class MountCommand implements Callable<Integer> {
         auditor.yieldTo(filesystem::bytesServed, TimeUnit.NANOSECONDS::sleep, AuditOptions.READER_IDLE_NANOS);
         if (audit.mode == AuditMode.FIRST) {
             auditor.runAll();
+            reportMismatches(auditor);
         }
 
         writePidFiles(target);
@@ -212,6 +214,10 @@ public final class MountCommand implements Callable<Integer> {
         AtomicReference<FuseMount> mounted = new AtomicReference<>();
         ExecutorService auditThread = Executors.newSingleThreadExecutor(new LowPriorityThreads("audit"));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopOnSignal(target, mounted, auditor, models), "unmount-on-exit"));
+        // Served files are cached by the kernel as decoded pages, so the source pages are dead
+        // weight. Turned on only now, after every check, so that no native library is still
+        // being unpacked in the background when a check fails and the process exits.
+        DecodedFile.dropSourcePagesAfterReads();
         log.debug("Mounting at {} with libfuse options {}; cache {} bytes in blocks of {} bytes, read-ahead {} blocks",
                 target, fuseOptions(), cacheSize, blockSize, readAheadBlocks);
         FuseMount mount;
@@ -248,6 +254,26 @@ public final class MountCommand implements Callable<Integer> {
         readAhead.shutdownNow();
         deletePidFiles();
         return ExitCodes.OK;
+    }
+
+    /**
+     * Tells the user's terminal which files failed the audit that ran before mounting, since the
+     * mount then serves them as I/O errors and the details are otherwise only in the log.
+     */
+    private void reportMismatches(Auditor auditor) {
+        for (FileAudit file : auditor.files()) {
+            if (file.state() != AuditState.MISMATCH) {
+                continue;
+            }
+            String cause = file.diagnosis() == null ? "cause unknown" : file.diagnosis().cause();
+            String line = file.model() + "/" + file.file().name() + " does not match its published md5 ("
+                    + cause + "); " + (audit.policy == MismatchPolicy.EIO ? "reads of it fail with an I/O error" : "it is served anyway");
+            if (daemonChild) {
+                System.out.println(NOTE_PREFIX + line);
+            } else {
+                System.err.println("xormount: " + line);
+            }
+        }
     }
 
     private void validateOptions() {
@@ -350,6 +376,7 @@ public final class MountCommand implements Callable<Integer> {
         }
         closeAll(models);
         deletePidFiles();
+        NativeStubFolder.delete();
         // Exit 0 after a clean unmount on SIGINT/SIGTERM, as a service manager expects.
         Runtime.getRuntime().halt(ExitCodes.OK);
     }

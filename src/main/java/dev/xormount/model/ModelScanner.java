@@ -126,7 +126,8 @@ public final class ModelScanner {
         if (!missingBase.isEmpty()) {
             if (!skipMissing) {
                 throw new UserException("base folder " + base + " lacks files the payload needs: "
-                        + summarize(missingBase) + "; finish the base download, or pass --skip-missing to serve the rest");
+                        + summarize(missingBase) + "; finish the base download, pass --plain GLOB if the publisher stored them"
+                        + " unXORed, or pass --skip-missing to serve the rest");
             }
             for (String relative : missingBase) {
                 log.warn("Leaving out {}: no base file {} to decode it with", relative, base.resolve(relative));
