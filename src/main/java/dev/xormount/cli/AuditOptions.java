@@ -112,6 +112,12 @@ final class AuditOptions {
     private static KnownModel fromOption(ChecksumIndex index, Path file) throws IOException {
         Manifest decoded = Manifest.read(file).requireAlgorithm(HashAlgorithm.MD5, "the mount audit",
                 "pass the md5sum manifest of the decoded files with --checksums");
+        for (KnownModel known : index.models()) {
+            if (known.base() != null && known.base().hashes().equals(decoded.hashes())) {
+                throw new UserException("--checksums " + file + " lists the base files (" + known.base().name()
+                        + "), not the decoded ones; pass the decoded model's manifest, " + known.decoded().name());
+            }
+        }
         return index.modelWithDecoded(decoded)
                 .map(known -> new KnownModel(decoded, known.base(), known.plain()))
                 .orElse(new KnownModel(decoded, null, List.of()));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.xormount.UserException;
 import dev.xormount.audit.AuditMode;
+import dev.xormount.checksum.ChecksumIndex;
 import dev.xormount.model.Model;
 import dev.xormount.model.ModelScanner;
 import dev.xormount.model.PlainRules;
@@ -66,6 +67,23 @@ class MountAuditOptionsTest {
             UserException error = assertThrows(UserException.class, () -> options.createAuditor(List.of(model), temp, file -> { }));
 
             assertTrue(error.getMessage().contains("lists sha256 digests, but the mount audit needs md5"), error.getMessage());
+        }
+    }
+
+    @Test
+    void checksums_baseManifest_isRejected() throws Exception {
+        AuditOptions options = new AuditOptions();
+        options.mode = AuditMode.BACKGROUND;
+        options.manifests = List.of(Repo.root().resolve("checksums/tiny-llama-hf.md5"));
+        System.setProperty(ChecksumIndex.DIRECTORY_PROPERTY, Repo.root().resolve("checksums").toString());
+
+        try (Model model = new ModelScanner(PlainRules.defaults(), false).scan("tiny-llama-sft", Repo.demoBase(), Repo.demoPayload())) {
+            UserException error = assertThrows(UserException.class, () -> options.createAuditor(List.of(model), temp, file -> { }));
+
+            assertTrue(error.getMessage().contains("lists the base files (tiny-llama-hf.md5)"), error.getMessage());
+            assertTrue(error.getMessage().contains("tiny-llama-sft.md5"), error.getMessage());
+        } finally {
+            System.clearProperty(ChecksumIndex.DIRECTORY_PROPERTY);
         }
     }
 
