@@ -39,6 +39,6 @@ abstract class CodecCommand implements Callable<Integer> {
      * @param details text put before the size inside the brackets, or ""
      */
     static String filesInto(int files, String details, long bytes, Path outDir) {
-        return files + " files (" + details + ProgressPrinter.formatBytes(bytes) + ") into " + outDir.toAbsolutePath().normalize();
+        return files + (files == 1 ? " file (" : " files (") + details + ProgressPrinter.formatBytes(bytes) + ") into " + outDir.toAbsolutePath().normalize();
     }
 }
