@@ -201,6 +201,9 @@ public final class MountCommand implements Callable<Integer> {
         } catch (LinkageError | IllegalStateException e) {
             throw FuseSupport.libraryMissing(e);
         }
+        // jnr-fuse has loaded jffi's stub by now, and jffi deletes the unpacked file once loaded,
+        // so the folder can go at once instead of outliving a daemon that is later killed.
+        NativeStubFolder.delete();
         status.bytesServed(filesystem::bytesServed);
         auditor.yieldTo(filesystem::bytesServed, TimeUnit.NANOSECONDS::sleep, AuditOptions.READER_IDLE_NANOS);
         if (audit.mode == AuditMode.FIRST) {
