@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,7 +73,12 @@ public final class BackgroundXormount implements AutoCloseable {
             for (Path file : files.toList()) {
                 String name = java.net.URLDecoder.decode(file.getFileName().toString(), StandardCharsets.UTF_8);
                 if (name.equals(mountpoint + ".pid")) {
-                    return Optional.of(Long.parseLong(Files.readString(file).trim()));
+                    try {
+                        return Optional.of(Long.parseLong(Files.readString(file).trim()));
+                    } catch (NoSuchFileException e) {
+                        // The daemon deleted its pid file between the listing and the read: it is exiting.
+                        return Optional.empty();
+                    }
                 }
             }
         }
