@@ -18,9 +18,13 @@ public final class StatusTable {
             out.append(String.format(row, file.model() + "/" + file.path(), file.state(), size(file.size()), detail(file)));
         }
         StatusReport.Audit audit = report.audit();
-        out.append(String.format(Locale.ROOT, "%nAudit (%s, on mismatch %s): %d of %d files done, %s of %s hashed (%.0f%%)%n",
-                audit.mode(), audit.onMismatch(), audit.filesDone(), audit.filesTotal(), size(audit.bytesDone()),
-                size(audit.bytesTotal()), audit.bytesTotal() == 0 ? 100.0 : 100.0 * audit.bytesDone() / audit.bytesTotal()));
+        if ("off".equals(audit.mode())) {
+            out.append(String.format(Locale.ROOT, "%nAudit: off, no file was checked against its md5 (mount with --audit background or first)%n"));
+        } else {
+            out.append(String.format(Locale.ROOT, "%nAudit (%s, on mismatch %s): %d of %d files done, %s of %s hashed (%.0f%%)%n",
+                    audit.mode(), audit.onMismatch(), audit.filesDone(), audit.filesTotal(), size(audit.bytesDone()),
+                    size(audit.bytesTotal()), audit.bytesTotal() == 0 ? 100.0 : 100.0 * audit.bytesDone() / audit.bytesTotal()));
+        }
         StatusReport.Cache cache = report.cache();
         out.append(String.format(Locale.ROOT, "Cache: %d hits, %d misses, %d evictions, %d failed loads, %s of %s held, %s served%n",
                 cache.hits(), cache.misses(), cache.evictions(), cache.loadFailures(), size(cache.bytesCached()),

@@ -1,6 +1,7 @@
 package dev.xormount.status;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -33,6 +34,16 @@ class StatusTableTest {
 
         assertTrue(text.contains("Audit (background, on mismatch eio): 1 of 3 files done, 1.0 GiB of 3.0 GiB hashed (33%)"), text);
         assertTrue(text.contains("Cache: 7 hits, 3 misses, 1 evictions, 0 failed loads, 2.0 MiB of 1.0 GiB held, 5.0 MiB served"), text);
+    }
+
+    @Test
+    void format_auditOff_saysNothingChecked() {
+        StatusReport off = new StatusReport(new StatusReport.Audit("off", "eio", 3, 3, 0, 0), REPORT.files(), REPORT.cache());
+
+        String text = StatusTable.format(off);
+
+        assertTrue(text.contains("Audit: off, no file was checked against its md5"), text);
+        assertFalse(text.contains("(100%)"), text);
     }
 
     @Test
