@@ -3,7 +3,7 @@ package dev.xormount;
 /**
  * A problem with the user's input or environment that the user can fix.
  *
- * <p>The message is one line that names the offending value and says what to do; the command
+ * <p>The message is one line that names the offending value and the fix; the command
  * line prints it without a stack trace unless {@code --verbose} is given.
  */
 public class UserException extends RuntimeException {

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
  * A cache of decoded blocks, bounded by the bytes it holds.
  *
  * <p>A file is cut into blocks of {@code blockSize} bytes; the last block of a file is shorter
- * when the size is not a multiple. A block is decoded by the first thread that asks for it, on
+ * when the size is not a multiple. A block is decoded by the first thread that requests it, on
  * that thread; every other thread asking for the same block meanwhile waits for that one load
  * instead of decoding it again. A load that fails is removed before its waiters see the failure,
  * so the next request tries again: failures are never cached.

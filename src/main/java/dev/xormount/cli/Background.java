@@ -17,9 +17,9 @@ import java.util.List;
  *
  * <p>The JVM cannot fork, so {@code --background} starts a second JVM with the same command line
  * plus a hidden {@code --daemon-child} flag, in a new session (via {@code setsid}) so that the
- * terminal's Ctrl-C does not reach it. The child logs to the log file and reports on its standard
- * output, a pipe to this process: notes for the user (such as files left out), then either the
- * ready line or one error line; then it closes that pipe.
+ * terminal's Ctrl-C does not reach it. The child logs to the log file. On its standard output, a
+ * pipe to this process, it writes notes for the user (such as files left out), then either the
+ * ready line or one error line, and then it closes the pipe.
  */
 final class Background {
     private Background() {}

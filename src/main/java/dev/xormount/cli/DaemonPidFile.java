@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The pid file a mount daemon keeps in the state folder while it serves, named after its
- * mountpoint, so that {@code unmount} and {@code status} find the process without being told its
+ * mountpoint, so that {@code unmount} and {@code status} find the process without being given its
  * pid. The file contains the decimal pid and a newline.
  */
 final class DaemonPidFile {

@@ -4,7 +4,7 @@ package dev.xormount.cli;
 public final class ExitCodes {
     /** The command did what it was asked. */
     public static final int OK = 0;
-    /** An unexpected failure: a bug or an I/O error the user was not told how to fix. */
+    /** An unexpected failure: a bug, or an I/O error whose message gives no fix. */
     public static final int FAILURE = 1;
     /** The command line itself is invalid (unknown option, missing argument). */
     public static final int USAGE = 2;

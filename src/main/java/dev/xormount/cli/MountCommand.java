@@ -78,7 +78,7 @@ public final class MountCommand implements Callable<Integer> {
     List<String> names = new ArrayList<>();
 
     // NOTE: only read-ahead fills the block cache, so with --read-ahead 0 (the default) this
-    // memory stays unused; reads that miss the cache decode straight into the FUSE buffer.
+    // memory stays unused. Reads that miss the cache decode straight into the FUSE buffer.
     @Option(names = "--cache-size", paramLabel = "SIZE", defaultValue = "1G", converter = ByteSizeConverter.class,
             description = "Memory for decoded blocks, in bytes with an optional K, M or G suffix (powers of 1024). Default: ${DEFAULT-VALUE}.")
     long cacheSize;
@@ -358,10 +358,10 @@ public final class MountCommand implements Callable<Integer> {
             // out-of-memory exits included.
             options.add("auto_unmount");
         }
-        // NOTE: a dead mount stays until the next mount or 'xormount unmount' clears it when
-        // fusermount is missing (root only), and for a non-root mount without allow_other:
-        // fusermount 3.14 (Debian 12) then exits without unmounting, likely because root gets
-        // EACCES on such a mount.
+        // NOTE: a dead mount stays until the next mount or 'xormount unmount' clears it in two
+        // cases. One is a root mount with fusermount missing. The other is a non-root mount
+        // without allow_other, where fusermount 3.14 (Debian 12) exits without unmounting,
+        // likely because root gets EACCES on such a mount.
         return options;
     }
 

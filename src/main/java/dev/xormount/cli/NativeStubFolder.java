@@ -14,8 +14,8 @@ import java.nio.file.Path;
  * stopped by SIGTERM exits through {@link Runtime#halt}, so every stop left a file in /tmp, and a
  * failed unpack could write into whatever folder the user ran xormount from, such as a base or
  * payload folder. Pointing {@code jffi.extract.dir} at a folder of our own avoids both. The mount
- * removes the folder as soon as jnr-fuse is loaded, and every command removes it on its way out;
- * only a process killed in between leaves an empty folder behind.
+ * removes the folder as soon as jnr-fuse is loaded, and every command removes it on its way out.
+ * Only a process killed in between leaves an empty folder behind.
  */
 final class NativeStubFolder {
     private static volatile Path folder;

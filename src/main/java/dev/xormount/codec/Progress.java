@@ -17,7 +17,7 @@ public interface Progress {
     /** Called as output bytes are written; {@code bytes} counts only the newly written ones. */
     default void advanced(long bytes) {}
 
-    /** Called when {@code name} is done; {@code outcome} says what happened, for example "md5 verified". */
+    /** Called when {@code name} is done; {@code outcome} describes the result, for example "md5 verified". */
     default void fileFinished(String name, String outcome) {}
 
     /** Called once after the last file, also after a failure. */

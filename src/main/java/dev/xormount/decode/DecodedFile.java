@@ -26,7 +26,7 @@ import java.util.Objects;
  * read checks the bytes; the mount's audit checks each file once, when the mount starts.
  *
  * <p>Source pages are dropped from the kernel page cache in 2 MiB chunks once read (see
- * {@link SourcePageCache}), so the page cache holds the decoded bytes once, not three copies.
+ * {@link SourcePageCache}), so the page cache contains the decoded bytes once, not three copies.
  */
 public final class DecodedFile implements Closeable {
     /**

@@ -24,7 +24,7 @@ final class ScratchPool {
     ByteBuffer take(int length) {
         ByteBuffer buffer = idle.poll();
         if (buffer == null || buffer.capacity() < length) {
-            // Rounded up to a power of two, so the few request sizes a mount sees share buffers.
+            // Rounded up to a power of two, so the few request sizes of a mount share buffers.
             int capacity = Integer.highestOneBit(Math.max(length, 4096) - 1) << 1;
             buffer = ByteBuffer.allocateDirect(capacity).order(ByteOrder.nativeOrder());
         }

@@ -25,8 +25,8 @@ public final class Xor {
             throw new IndexOutOfBoundsException("xor range outside buffer: target " + targetIndex
                     + ", source " + sourceIndex + ", length " + length);
         }
-        // Lanes are read in native order on both sides, so the byte order cancels out; duplicate()
-        // only when a caller handed over a buffer in the other order.
+        // Lanes are read in native order on both sides, so the byte order cancels out. A buffer in
+        // the other order is duplicated with native order instead of being rejected.
         ByteBuffer t = target.order() == ByteOrder.nativeOrder() ? target : target.duplicate().order(ByteOrder.nativeOrder());
         ByteBuffer s = source.order() == ByteOrder.nativeOrder() ? source : source.duplicate().order(ByteOrder.nativeOrder());
         int i = 0;

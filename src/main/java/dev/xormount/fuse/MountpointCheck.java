@@ -39,28 +39,33 @@ public final class MountpointCheck {
             }
             log.info("Cleared the dead mount left at {} by a crashed process", absolute);
         }
+
         if (!Files.exists(absolute)) {
             throw new UserException("mountpoint " + absolute + " not found; create it with 'mkdir -p " + absolute + "'");
         }
         if (!Files.isDirectory(absolute)) {
             throw new UserException("mountpoint " + absolute + " is not a folder; pass an empty folder");
         }
+
         Optional<MountTable.Entry> mounted;
         try {
             mounted = MountTable.find(absolute);
         } catch (IOException e) {
+            log.warn("Reading the mount table failed ({}); cannot tell whether {} is already mounted", e.toString(), absolute);
             mounted = Optional.empty();
         }
         if (mounted.isPresent()) {
             throw new UserException("mountpoint " + absolute + " is already a mount point (" + mounted.get().type()
                     + "); unmount it first with 'xormount unmount " + absolute + "' or pick another folder");
         }
+
         Path real;
         try {
             real = absolute.toRealPath();
         } catch (IOException e) {
             throw new UserException("mountpoint " + absolute + " cannot be resolved (" + e.getMessage() + "); check the path", e);
         }
+
         for (Path source : sourceFolders) {
             if (real.startsWith(source)) {
                 throw new UserException("mountpoint " + absolute + " lies inside the source folder " + source

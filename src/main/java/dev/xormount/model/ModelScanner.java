@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *       {@code .cache} folder of {@code huggingface-cli download}) are ignored on both sides;</li>
  *   <li>symlinks are followed (the Hugging Face hub cache links snapshots into its blob store); a
  *       link to anything but a regular file is reported and not served;</li>
- *   <li>a payload folder that holds exactly one sub-folder and no file the base also has is a
+ *   <li>a payload folder that contains exactly one sub-folder and no file the base also has is a
  *       nested download, and the scan descends into that sub-folder;</li>
  *   <li>a payload file that is not plain and has no base counterpart stops the scan, unless
  *       {@code skipMissing} is set, when it is left out as the publishers' script does;</li>

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which payload files are stored plain (copied, not XORed) by the publisher.
+ * Rules for the payload files a publisher stores plain (copied, not XORed).
  *
  * <p>The publishers' script always stores {@code added_tokens.json} plain; some publishers (for
  * example PygmalionAI) store every {@code *.json} plain. The bytes do not reveal it, so it is

@@ -92,8 +92,8 @@ class CrashRecoveryIT {
         byte[] expected = Files.readAllBytes(Repo.demoFinetuned().resolve(SHARD));
         try (BackgroundXormount mount = new BackgroundXormount(temp.resolve("mnt"), temp.resolve("state"))) {
             // A later -XX:MaxDirectMemorySize overrides the launcher's. 64 KiB is less than the base
-            // scratch buffer of one 128 KiB FUSE request, so the first read runs out; the audit,
-            // which would run out first on its own thread, is off.
+            // scratch buffer of one 128 KiB FUSE request, so the first read runs out. The audit is
+            // off because it would run out first, on its own thread.
             Command.Result first = mount.mountDemo(Map.of("XORMOUNT_JAVA_OPTS", "-XX:MaxDirectMemorySize=64k"),
                     "--audit", "off");
             assertEquals(0, first.exitCode(), first.describe());

@@ -32,7 +32,7 @@ public final class MountedXormount implements AutoCloseable {
 
     /**
      * Mounts at {@code mountpoint} with {@code args} (everything between {@code mount} and the
-     * mountpoint) and returns once the mount is listed in /proc/self/mountinfo and answers a stat.
+     * mountpoint) and returns once the mount is listed in /proc/self/mountinfo.
      *
      * @throws IllegalStateException with the daemon's output if it exits or times out first
      */

@@ -21,22 +21,22 @@ public final class Repo {
         return root().resolve("bin/xormount");
     }
 
-    /** The bundled base model (Hugging Face layout). */
+    /** Returns the bundled base model folder (Hugging Face layout). */
     public static Path demoBase() {
         return root().resolve("demo/tiny-llama-hf");
     }
 
-    /** The bundled XOR payload of the demo fine-tune. */
+    /** Returns the bundled XOR payload folder of the demo fine-tune. */
     public static Path demoPayload() {
         return root().resolve("demo/tiny-llama-sft-xor");
     }
 
-    /** The demo fine-tune's original files, which a correct decode reproduces byte for byte. */
+    /** Returns the folder of the demo fine-tune's original files, which a correct decode reproduces. */
     public static Path demoFinetuned() {
         return root().resolve("demo/tiny-llama-sft");
     }
 
-    /** The md5 manifest of the decoded demo fine-tune. */
+    /** Returns the md5 manifest of the decoded demo fine-tune. */
     public static Path demoManifest() {
         return root().resolve("checksums/tiny-llama-sft.md5");
     }

@@ -43,8 +43,8 @@ public final class Trees {
     }
 
     /**
-     * The decode rule written as plainly as possible, one byte at a time: the result has the
-     * payload's length; byte i is payload[i] ^ base[i] while the base has byte i, else payload[i].
+     * Decodes with the rule written as plainly as possible, one byte at a time. The result has the
+     * payload's length, and byte i is payload[i] ^ base[i] while the base has byte i, else payload[i].
      */
     public static byte[] referenceDecode(byte[] payload, byte[] base) {
         byte[] out = new byte[payload.length];
